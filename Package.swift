@@ -1,0 +1,91 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "workflow",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "workflow", targets: ["WorkflowCLI"]),
+        .library(name: "BPMN", targets: ["BPMN"]),
+        .library(name: "Workflow", targets: ["Workflow"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CHiredis",
+            pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]
+        ),
+        .target(name: "BPMN", dependencies: ["CLibXML2"], swiftSettings: swiftSettings),
+        .target(
+            name: "Workflow",
+            dependencies: [
+                "BPMN",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Workers",
+            dependencies: ["Workflow", "CHiredis"],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "Scaler", dependencies: ["Workers"], swiftSettings: swiftSettings),
+        .target(
+            name: "WorkflowAPI",
+            dependencies: [
+                "Workflow",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "WorkflowCLI",
+            dependencies: [
+                "BPMN", "Workflow", "WorkflowAPI", "Workers", "Scaler",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "WorkflowBench",
+            dependencies: ["BPMN", "Workflow"],
+            path: "bench/WorkflowBench",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "BPMNTests", dependencies: ["BPMN"], swiftSettings: swiftSettings),
+        .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "BPMN"], swiftSettings: swiftSettings),
+        .testTarget(name: "WorkersTests", dependencies: ["Workers"], swiftSettings: swiftSettings),
+        .testTarget(name: "ScalerTests", dependencies: ["Scaler"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WorkflowAPITests",
+            dependencies: [
+                "WorkflowAPI", "Workflow",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

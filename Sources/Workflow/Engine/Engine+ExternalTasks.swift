@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: Apache-2.0
+import BPMN
+import Foundation
+
+extension Engine {
+    /// A task handed to a worker, with the variables it asked for.
+    public struct LockedTask: Sendable {
+        public let task: ExternalTask
+        public let variables: [String: VariableValue]
+    }
+
+    /// Which variables a fetch returns for one topic.
+    public struct VariableSelection: Sendable {
+        /// nil: all; else just these names.
+        public var names: [String]?
+        /// Only the task execution's local variables.
+        public var localOnly: Bool
+        public init(names: [String]? = nil, localOnly: Bool = false) {
+            self.names = names
+            self.localOnly = localOnly
+        }
+    }
+
+    /// Locks fetchable tasks for a worker; with `asyncResponseTimeout`, waits up to that long for one to appear.
+    public func fetchAndLock(
+        _ request: FetchRequest, variables selections: [String: VariableSelection] = [:],
+        asyncResponseTimeout: Int64? = nil
+    ) async throws -> [LockedTask] {
+        guard request.maxTasks > 0, !request.topics.isEmpty else { return [] }
+        let deadline = clock.now().addingTimeInterval(Double(asyncResponseTimeout ?? 0) / 1000)
+        let topics = Set(request.topics.map(\.topicName))
+        while true {
+            let locked = try await store.fetchAndLock(request, now: clock.now())
+            if !locked.isEmpty { return try await attachVariables(locked, selections) }
+            let now = clock.now()
+            guard asyncResponseTimeout != nil, now < deadline, !Task.isCancelled else { return [] }
+            guard waiters.count < waiters.capacity else {
+                throw WorkflowError(.tooManyRequests, "At the moment the server has to handle too many requests at "
+                    + "the same time. Please try again later.")
+            }
+            // Wake at the deadline, when a locked or backed-off task of these topics frees up, or on a new task.
+            var wake = deadline
+            if let next = try await store.nextFetchableTime(topics: topics, after: now), next < wake { wake = next }
+            await waiters.wait(topics: topics, until: wake)
+        }
+    }
+
+    private func attachVariables(_ tasks: [ExternalTask], _ selections: [String: VariableSelection]) async throws
+        -> [LockedTask]
+    {
+        var instances: [String: ProcessInstance] = [:]
+        var result: [LockedTask] = []
+        for task in tasks {
+            if instances[task.processInstanceID] == nil {
+                instances[task.processInstanceID] = try await store.instance(task.processInstanceID)
+            }
+            let selection = selections[task.topicName] ?? VariableSelection()
+            var variables: [String: VariableValue] = [:]
+            if let instance = instances[task.processInstanceID], selection.names != [] {
+                variables = instance.variables(visibleFrom: task.executionID, localOnly: selection.localOnly)
+                if let names = selection.names { variables = variables.filter { names.contains($0.key) } }
+            }
+            result.append(LockedTask(task: task, variables: variables))
+        }
+        return result
+    }
+
+    /// A task by id.
+    public func externalTask(_ id: String) async throws -> ExternalTask {
+        guard let task = try await store.externalTask(id) else { throw WorkflowError.taskNotFound(id) }
+        return task
+    }
+
+    private func lockedTask(_ id: String, workerID: String?, verb: String) async throws -> ExternalTask {
+        guard let workerID else { throw WorkflowError(.invalidRequest, "workerId is null") }
+        let task = try await externalTask(id)
+        guard task.workerID == workerID else {
+            throw WorkflowError(.wrongWorker, "\(verb) of External Task \(id) cannot be reported by worker '\(workerID)'. "
+                + "It is locked by worker '\(task.workerID ?? "null")'.")
+        }
+        return task
+    }
+
+    /// Runs an instance step that settles a task, re-reading the task when another worker changed it meanwhile.
+    private func settle(
+        _ taskID: String, workerID: String?, verb: String, _ event: @escaping (inout Runtime) throws(WorkflowError) -> Void
+    ) async throws {
+        for _ in 0..<20 {
+            let task = try await lockedTask(taskID, workerID: workerID, verb: verb)
+            do {
+                try await step(task.processInstanceID, deletedTask: (task.id, task.version), event)
+                return
+            } catch let error as WorkflowError where error.code == .conflict {
+                continue
+            }
+        }
+        throw WorkflowError(.conflict, "External task \(taskID) is too contended; try again")
+    }
+
+    /// Completes a task: sets the variables and moves the instance on.
+    public func complete(
+        _ taskID: String, workerID: String?, variables: [String: VariableValue] = [:],
+        localVariables: [String: VariableValue] = [:]
+    ) async throws {
+        do {
+            try await settle(taskID, workerID: workerID, verb: "Completion") { runtime throws(WorkflowError) in
+                try runtime.completeExternalTask(taskID, variables: variables, localVariables: localVariables)
+            }
+        } catch let error as WorkflowError where error.code == .wrongWorker {
+            let owner = (try? await store.externalTask(taskID))?.workerID ?? "null"
+            throw WorkflowError(.wrongWorker, "External Task \(taskID) cannot be completed by worker "
+                + "'\(workerID ?? "null")'. It is locked by worker '\(owner)'.")
+        }
+    }
+
+    /// Reports a BPMN error: a matching error boundary event takes over, else the path ends.
+    public func handleBpmnError(
+        _ taskID: String, workerID: String?, errorCode: String?, errorMessage: String?,
+        variables: [String: VariableValue] = [:]
+    ) async throws {
+        guard let errorCode else { throw WorkflowError(.invalidRequest, "errorCode is null") }
+        try await settle(taskID, workerID: workerID, verb: "Bpmn error") { runtime throws(WorkflowError) in
+            try runtime.handleBpmnError(taskID, code: errorCode, message: errorMessage, variables: variables)
+        }
+    }
+
+    /// Reports a failure: stores the error, backs the task off by `retryTimeout`, raises an incident at 0 retries.
+    public func handleFailure(
+        _ taskID: String, workerID: String?, errorMessage: String?, errorDetails: String?, retries: Int,
+        retryTimeout: Int64
+    ) async throws {
+        guard retries >= 0 else { throw WorkflowError(.badUserRequest, "The number of retries cannot be negative") }
+        guard retryTimeout >= 0 else { throw WorkflowError(.badUserRequest, "retryTimeout cannot be negative") }
+        try await update(taskID) { task, now throws(WorkflowError) in
+            guard let workerID else { throw WorkflowError(.invalidRequest, "workerId is null") }
+            guard task.workerID == workerID else {
+                throw WorkflowError(.wrongWorker, "Failure of External Task \(taskID) cannot be reported by worker "
+                    + "'\(workerID)'. It is locked by worker '\(task.workerID ?? "null")'.")
+            }
+            task.errorMessage = errorMessage.map { String($0.prefix(666)) }
+            if let errorDetails { task.errorDetails = errorDetails }
+            task.lockExpirationTime = now.addingTimeInterval(Double(retryTimeout) / 1000)
+            return self.setRetries(&task, retries, now: now)
+        }
+    }
+
+    /// Extends the lock of the worker's own, unexpired lock to now + `newDuration`.
+    public func extendLock(_ taskID: String, workerID: String?, newDuration: Int64) async throws {
+        guard newDuration > 0 else {
+            throw WorkflowError(.badUserRequest, "lockTime is not greater than 0")
+        }
+        try await update(taskID) { task, now throws(WorkflowError) in
+            guard let workerID else { throw WorkflowError(.invalidRequest, "workerId is null") }
+            guard task.workerID == workerID else {
+                throw WorkflowError(.wrongWorker, "The lock of the External Task \(taskID) cannot be extended by worker "
+                    + "'\(workerID)'. It is locked by worker '\(task.workerID ?? "null")'.")
+            }
+            guard task.isLocked(at: now) else {
+                throw WorkflowError(.badUserRequest, "Cannot extend a lock that expired")
+            }
+            task.lockExpirationTime = now.addingTimeInterval(Double(newDuration) / 1000)
+            return IncidentChange.none
+        }
+    }
+
+    /// Releases the lock; the task becomes fetchable at once.
+    public func unlock(_ taskID: String) async throws {
+        try await update(taskID) { task, _ throws(WorkflowError) in
+            task.workerID = nil
+            task.lockExpirationTime = nil
+            return IncidentChange.none
+        }
+    }
+
+    /// Locks a task for a worker unless another worker holds an unexpired lock.
+    public func lock(_ taskID: String, workerID: String?, lockDuration: Int64) async throws {
+        guard lockDuration > 0 else { throw WorkflowError(.badUserRequest, "lockTime is not greater than 0") }
+        try await update(taskID) { task, now throws(WorkflowError) in
+            guard let workerID else { throw WorkflowError(.invalidRequest, "workerId is null") }
+            if task.isLocked(at: now), task.workerID != workerID {
+                throw WorkflowError(.badUserRequest, "External task \(taskID) is already locked by worker "
+                    + "'\(task.workerID ?? "null")'.")
+            }
+            task.workerID = workerID
+            task.lockExpirationTime = now.addingTimeInterval(Double(lockDuration) / 1000)
+            return IncidentChange.none
+        }
+    }
+
+    /// Sets retries, raising or resolving the incident as Camunda does.
+    public func setRetries(_ taskID: String, retries: Int) async throws {
+        guard retries >= 0 else { throw WorkflowError(.badUserRequest, "The number of retries cannot be negative") }
+        try await update(taskID) { task, now throws(WorkflowError) in self.setRetries(&task, retries, now: now) }
+    }
+
+    /// Sets the priority of a task.
+    public func setPriority(_ taskID: String, priority: Int64) async throws {
+        try await update(taskID) { task, _ throws(WorkflowError) in
+            task.priority = priority
+            return IncidentChange.none
+        }
+    }
+
+    private func setRetries(_ task: inout ExternalTask, _ retries: Int, now: Date) -> IncidentChange {
+        let hadRetries = (task.retries ?? 1) > 0
+        task.retries = retries
+        if hadRetries, retries <= 0 {
+            return .raise(Incident(
+                type: Incident.failedExternalTask, id: IDGenerator.next(), timestamp: now,
+                processInstanceID: task.processInstanceID, processDefinitionID: task.processDefinitionID,
+                executionID: task.executionID, activityID: task.activityID, configuration: task.id,
+                message: task.errorMessage))
+        }
+        return !hadRetries && retries > 0 ? .resolve : .none
+    }
+
+    /// Compare-and-set on one task, retried when another writer won; wakes fetches the change may serve.
+    private func update(
+        _ taskID: String, _ change: (inout ExternalTask, Date) throws(WorkflowError) -> IncidentChange
+    ) async throws {
+        for _ in 0..<20 {
+            var task = try await externalTask(taskID)
+            let incident = try change(&task, clock.now())
+            task.version += 1
+            do {
+                try await store.updateExternalTask(task, incident: incident)
+                if task.isFetchable(at: clock.now()) { waiters.notify(topics: [task.topicName]) }
+                return
+            } catch let error as WorkflowError where error.code == .conflict {
+                continue
+            }
+        }
+        throw WorkflowError(.conflict, "External task \(taskID) is too contended; try again")
+    }
+}
+
+extension ProcessInstance {
+    /// Variables visible from an execution: its local ones, then each scope up to the process.
+    public func variables(visibleFrom executionID: String, localOnly: Bool = false) -> [String: VariableValue] {
+        guard let token = tokens[executionID] else { return localOnly ? [:] : variables }
+        if localOnly { return token.local }
+        var chain: [[String: VariableValue]] = []
+        var current: String? = token.scopeID
+        while let id = current, let scope = scopes[id] {
+            chain.append(scope.variables)
+            current = scope.parentID
+        }
+        var result: [String: VariableValue] = [:]
+        for variables in chain.reversed() { result.merge(variables) { $1 } }
+        return result.merging(token.local) { $1 }
+    }
+}

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: Apache-2.0
+import BPMN
+import Foundation
+import Logging
+import Synchronization
+
+/// Workflow: the engine. Deploys definitions, runs process instances step by step on a `WorkflowStore`, and
+/// hands service tasks to external workers. Knows nothing of Redis or HTTP.
+///
+/// Every operation is read, compute (`Runtime`, no I/O), commit; a commit that lost a race is recomputed.
+public final class Engine: Sendable {
+    public let store: any WorkflowStore
+    public let clock: any WorkflowClock
+    let logger: Logger
+    let repository = Mutex(Repository())
+    let waiters = FetchWaiters()
+
+    /// Deployed definitions, cached from the store.
+    struct Repository {
+        var byID: [String: DeployedProcess] = [:]
+        var deployments: [String: Deployment] = [:]
+        var latestByKey: [String: DeployedProcess] = [:]
+
+        mutating func add(_ deployment: Deployment) {
+            deployments[deployment.id] = deployment
+            for process in deployment.processes {
+                byID[process.id] = process
+                if process.tenantID == nil, (latestByKey[process.key]?.version ?? 0) < process.version {
+                    latestByKey[process.key] = process
+                }
+            }
+        }
+    }
+
+    public init(store: any WorkflowStore, clock: any WorkflowClock = SystemClock(),
+                logger: Logger = Logger(label: "workflow.engine")) {
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Loads the deployments already in the store (a restart, or another replica's deployments).
+    public func loadRepository() async throws {
+        let deployments = try await store.deployments()
+        repository.withLock { repository in deployments.forEach { repository.add($0) } }
+    }
+
+    func process(id: String) throws(WorkflowError) -> DeployedProcess {
+        guard let process = repository.withLock({ $0.byID[id] }) else {
+            throw WorkflowError(.notFound, "No matching definition with id \(id)")
+        }
+        return process
+    }
+
+    /// Runs one step on an existing instance, retrying when a concurrent step won.
+    @discardableResult
+    func step(
+        _ instanceID: String, deletedTask: (id: String, version: Int)? = nil,
+        _ event: (inout Runtime) throws(WorkflowError) -> Void
+    ) async throws -> ProcessInstance {
+        for _ in 0..<20 {
+            guard let instance = try await store.instance(instanceID) else {
+                throw WorkflowError.instanceNotFound(instanceID)
+            }
+            var runtime = Runtime(instance: instance, process: try process(id: instance.definitionID), now: clock.now())
+            try event(&runtime)
+            do {
+                try await commit(runtime, isNew: false, deletedTask: deletedTask)
+                return runtime.instance
+            } catch let error as WorkflowError where error.code == .conflict {
+                continue
+            }
+        }
+        throw WorkflowError(.conflict, "Process instance \(instanceID) is too contended; try again")
+    }
+
+    /// Commits a computed step and carries out the effects that reach beyond the instance.
+    func commit(_ runtime: Runtime, isNew: Bool, deletedTask: (id: String, version: Int)? = nil) async throws {
+        var instance = runtime.instance
+        instance.version += isNew ? 0 : 1
+        var commit = InstanceCommit(instance: instance)
+        var followUps: [Effect] = []
+        var historic = isNew ? nil : try await store.historicProcessInstance(instance.id)
+        if isNew {
+            historic = HistoricProcessInstance(
+                id: instance.id, businessKey: instance.businessKey, processDefinitionID: runtime.process.id,
+                processDefinitionKey: runtime.process.key, processDefinitionName: runtime.process.name,
+                processDefinitionVersion: runtime.process.version, startTime: instance.startTime, endTime: nil,
+                startActivityID: runtime.effects.lazy.compactMap {
+                    if case .activityStarted(let activity) = $0 { activity.activityID } else { nil }
+                }.first,
+                deleteReason: nil, superProcessInstanceID: instance.superInstance?.instanceID,
+                rootProcessInstanceID: instance.id, state: .active)
+        }
+        for effect in runtime.effects {
+            switch effect {
+            case .createExternalTask(let task): commit.createdTasks.append(task)
+            case .deleteExternalTask(let id):
+                if let deletedTask, deletedTask.id == id { commit.deletedTasks[id] = deletedTask.version } else {
+                    commit.cancelledTasks.append(id)
+                }
+            case .createUserTask(let task): commit.createdUserTasks.append(task)
+            case .deleteUserTask(let id): commit.deletedUserTasks.append(id)
+            case .raiseIncident(let incident): commit.raisedIncidents.append(incident)
+            case .resolveIncidents(let execution): commit.resolvedExecutions.append(execution)
+            case .activityStarted(let activity): commit.startedActivities.append(activity)
+            case .activityEnded(let id, let at, let canceled): commit.endedActivities.append((id, at, canceled))
+            case .instanceEnded(let state):
+                historic?.state = state
+                historic?.endTime = runtime.now
+            case .startChildInstance, .cancelChildInstance, .notifyParent: followUps.append(effect)
+            }
+        }
+        commit.historicInstance = historic
+        try await store.commit(commit)
+        if !commit.createdTasks.isEmpty { waiters.notify(topics: Set(commit.createdTasks.map(\.topicName))) }
+        for effect in followUps { try await carryOut(effect) }
+    }
+
+    /// Cross-instance effects: run after the commit, each as a step of the other instance.
+    private func carryOut(_ effect: Effect) async throws {
+        switch effect {
+        case .startChildInstance(let id, let parent, let key, let variables, let businessKey):
+            do {
+                let process = try latestProcess(key: key)
+                let runtime = try Runtime.start(
+                    id: id, process: process, businessKey: businessKey, variables: variables, parent: parent,
+                    now: clock.now())
+                try await commit(runtime, isNew: true)
+            } catch let error as WorkflowError {
+                try await step(parent.instanceID) { runtime throws(WorkflowError) in
+                    runtime.raiseIncident(parent.tokenID, "call activity could not start '\(key)': \(error.message)")
+                }
+            }
+        case .cancelChildInstance(let id):
+            _ = try? await step(id) { runtime in runtime.cancel(reason: "cancelled by its call activity") }
+        case .notifyParent(let parent, let outcome):
+            try await step(parent.instanceID) { runtime throws(WorkflowError) in
+                try runtime.childEnded(tokenID: parent.tokenID, outcome: outcome)
+            }
+        default: break
+        }
+    }
+}

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Synchronization
+
+/// Parked long-polling fetches, woken when a task of one of their topics may have become fetchable.
+final class FetchWaiters: Sendable {
+    private struct Waiter {
+        let topics: Set<String>
+        let continuation: CheckedContinuation<Void, Never>
+    }
+
+    private let waiters = Mutex<[UInt64: Waiter]>([:])
+    private let nextID = Atomic<UInt64>(0)
+    /// At most this many requests may be parked at once (Camunda's queue capacity is 200; we allow more).
+    let capacity = 10_000
+
+    var count: Int { waiters.withLock { $0.count } }
+
+    /// Waits until `notify` names one of the topics, the deadline passes, or the task is cancelled.
+    func wait(topics: Set<String>, until deadline: Date) async {
+        let id = nextID.wrappingAdd(1, ordering: .relaxed).newValue
+        let interval = deadline.timeIntervalSinceNow
+        guard interval > 0 else { return }
+        let timeout = Task {
+            try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
+            self.resume(id)
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                waiters.withLock { $0[id] = Waiter(topics: topics, continuation: continuation) }
+                if Task.isCancelled { resume(id) }
+            }
+        } onCancel: {
+            self.resume(id)
+        }
+        timeout.cancel()
+    }
+
+    /// Wakes every waiter interested in one of the topics; they re-try their fetch.
+    func notify(topics: Set<String>) {
+        let woken = waiters.withLock { waiters -> [Waiter] in
+            let matching = waiters.filter { !$0.value.topics.isDisjoint(with: topics) }
+            for id in matching.keys { waiters[id] = nil }
+            return Array(matching.values)
+        }
+        for waiter in woken { waiter.continuation.resume() }
+    }
+
+    private func resume(_ id: UInt64) {
+        waiters.withLock { $0.removeValue(forKey: id) }?.continuation.resume()
+    }
+}

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+import BPMN
+import Foundation
+
+/// A deployment: a named set of resources and the process definitions deployed from them.
+public struct Deployment: Sendable, Hashable {
+    public let id: String
+    public let name: String?
+    public let source: String?
+    public let deploymentTime: Date
+    public let tenantID: String?
+    /// Resource name -> bytes, for every resource of the deployment (BPMN or not).
+    public let resources: [String: [UInt8]]
+    /// The process definitions this deployment created.
+    public let processes: [DeployedProcess]
+}
+
+/// One version of a process definition, as deployed.
+public struct DeployedProcess: Sendable, Hashable {
+    /// `key:version:uuid`, Camunda's process definition id.
+    public let id: String
+    public let key: String
+    public let version: Int
+    public let deploymentID: String
+    public let resourceName: String
+    public let definition: ProcessDefinition
+    public let tenantID: String?
+
+    public var name: String? { definition.name }
+    public var versionTag: String? { definition.versionTag }
+}

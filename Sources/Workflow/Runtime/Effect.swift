@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+
+/// What the engine must do after an instance step; computed without I/O by `Runtime`.
+public enum Effect: Sendable, Hashable {
+    case createExternalTask(ExternalTask)
+    case deleteExternalTask(String)
+    case createUserTask(UserTask)
+    case deleteUserTask(String)
+    /// Start a child instance for a call activity, with the id the parent already waits on.
+    case startChildInstance(id: String, parent: ParentLink, definitionKey: String,
+                            variables: [String: VariableValue], businessKey: String?)
+    /// Cancel a child instance whose call activity was cancelled.
+    case cancelChildInstance(String)
+    /// Report this instance's end to the call activity that waits for it.
+    case notifyParent(ParentLink, ChildOutcome)
+    case raiseIncident(Incident)
+    /// Resolve the incidents of a token that moved on or was cancelled.
+    case resolveIncidents(executionID: String)
+    case activityStarted(HistoricActivityInstance)
+    case activityEnded(id: String, at: Date, canceled: Bool)
+    /// The instance ended; it leaves the runtime.
+    case instanceEnded(HistoricProcessInstance.State)
+}
+
+/// How a child instance ended, as its call activity sees it.
+public enum ChildOutcome: Sendable, Hashable {
+    case completed([String: VariableValue])
+    case bpmnError(code: String, message: String?)
+}

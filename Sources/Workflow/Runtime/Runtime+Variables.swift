@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: Apache-2.0
+import BPMN
+import Foundation
+
+/// Variable scoping, expression evaluation and history records.
+extension Runtime {
+    /// Looks a variable up from a token: its local variables first, then each scope up to the process.
+    func lookup(_ name: String, tokenID: String?, scopeID: String?) -> ExpressionValue? {
+        if let tokenID, let value = instance.tokens[tokenID]?.local[name] { return value.expressionValue }
+        var current = scopeID ?? tokenID.flatMap { instance.tokens[$0]?.scopeID }
+        while let id = current, let scope = instance.scopes[id] {
+            if let value = scope.variables[name] { return value.expressionValue }
+            current = scope.parentID
+        }
+        return nil
+    }
+
+    /// Every variable visible from a token, the innermost value winning.
+    func visibleVariables(from tokenID: String) -> [String: VariableValue] {
+        var chain: [[String: VariableValue]] = []
+        var current = instance.tokens[tokenID]?.scopeID
+        while let id = current, let scope = instance.scopes[id] {
+            chain.append(scope.variables)
+            current = scope.parentID
+        }
+        var result: [String: VariableValue] = [:]
+        for variables in chain.reversed() { result.merge(variables) { $1 } }
+        result.merge(instance.tokens[tokenID]?.local ?? [:]) { $1 }
+        return result
+    }
+
+    /// Sets variables as Camunda does: where the name already exists (innermost first), else on the process.
+    mutating func setVariables(_ variables: [String: VariableValue], from tokenID: String, skipLocal: Bool = false) {
+        for (name, value) in variables {
+            if !skipLocal, instance.tokens[tokenID]?.local[name] != nil {
+                instance.tokens[tokenID]?.local[name] = value
+                continue
+            }
+            var target = instance.id
+            var current = instance.tokens[tokenID]?.scopeID
+            while let id = current, let scope = instance.scopes[id] {
+                if scope.variables[name] != nil {
+                    target = id
+                    break
+                }
+                current = scope.parentID
+            }
+            instance.scopes[target]?.variables[name] = value
+        }
+    }
+
+    /// Evaluates an expression for a token; on failure raises an incident on it and returns nil.
+    mutating func evaluate(_ expression: BPMN.Expression, at tokenID: String, scopeID: String? = nil) -> ExpressionValue? {
+        let runtime = self
+        return evaluate(expression, lookup: { runtime.lookup($0, tokenID: scopeID == nil ? tokenID : nil, scopeID: scopeID) },
+                        at: tokenID)
+    }
+
+    mutating func evaluate(
+        _ expression: BPMN.Expression, lookup: (String) -> ExpressionValue?, at tokenID: String
+    ) -> ExpressionValue? {
+        do {
+            return try expression.evaluate(lookup)
+        } catch {
+            raiseIncident(tokenID, "\(error)")
+            return nil
+        }
+    }
+
+    mutating func recordStart(_ tokenID: String, node: FlowNode, type: String? = nil) {
+        guard let token = instance.tokens[tokenID] else { return }
+        instance.sequence += 1
+        let parent = instance.scopes[token.scopeID]?.ownerTokenID.flatMap { instance.tokens[$0]?.activityInstanceID }
+        effects.append(.activityStarted(HistoricActivityInstance(
+            id: token.activityInstanceID, activityID: node.id, activityName: node.name,
+            activityType: type ?? node.elementType, processInstanceID: instance.id, processDefinitionID: process.id,
+            processDefinitionKey: process.key, executionID: tokenID, parentActivityInstanceID: parent ?? instance.id,
+            startTime: now, endTime: nil, canceled: false, taskID: nil, calledProcessInstanceID: nil,
+            sequence: instance.sequence)))
+    }
+
+    mutating func recordEnd(_ tokenID: String, canceled: Bool) {
+        guard let token = instance.tokens[tokenID], endedActivities.insert(token.activityInstanceID).inserted else {
+            return
+        }
+        effects.append(.activityEnded(id: token.activityInstanceID, at: now, canceled: canceled))
+    }
+}

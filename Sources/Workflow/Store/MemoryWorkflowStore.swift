@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Synchronization
+
+/// The embedded default store: everything in memory, every call atomic under one lock.
+public final class MemoryWorkflowStore: WorkflowStore {
+    struct State {
+        var deployments: [Deployment] = []
+        var instances: [String: ProcessInstance] = [:]
+        var tasks: [String: ExternalTask] = [:]
+        var tasksByTopic: [String: Set<String>] = [:]
+        var userTasks: [String: UserTask] = [:]
+        var timers: [String: TimerRef] = [:]
+        var subscriptions: [String: [String: SubscriptionRef]] = [:]
+        var startTimers: [String: StartTimer] = [:]
+        var incidents: [String: Incident] = [:]
+        var history: [String: HistoricProcessInstance] = [:]
+        var activities: [String: [String: HistoricActivityInstance]] = [:]
+        var sequence: Int64 = 0
+    }
+
+    let state = Mutex(State())
+
+    public init() {}
+
+    public func saveDeployment(_ deployment: Deployment) async throws {
+        state.withLock { $0.deployments.append(deployment) }
+    }
+
+    public func deployments() async throws -> [Deployment] { state.withLock { $0.deployments } }
+
+    public func deleteDeployment(_ id: String) async throws {
+        state.withLock { $0.deployments.removeAll { $0.id == id } }
+    }
+
+    public func instance(_ id: String) async throws -> ProcessInstance? { state.withLock { $0.instances[id] } }
+
+    public func instances(definitionKey: String?) async throws -> [ProcessInstance] {
+        state.withLock { state in
+            state.instances.values.filter { definitionKey == nil || $0.definitionKey == definitionKey }
+                .sorted { $0.startTime < $1.startTime }
+        }
+    }
+
+    public func commit(_ commit: InstanceCommit) async throws {
+        try state.withLock { (state: inout State) throws(WorkflowError) in
+            let instance = commit.instance
+            let stored = state.instances[instance.id]
+            guard (stored?.version ?? -1) + 1 == instance.version else {
+                throw WorkflowError(.conflict, "Process instance \(instance.id) was updated by another transaction")
+            }
+            for (taskID, version) in commit.deletedTasks where state.tasks[taskID]?.version != version {
+                throw WorkflowError(.conflict, "External task \(taskID) was updated by another transaction")
+            }
+            for taskID in Array(commit.deletedTasks.keys) + commit.cancelledTasks { state.removeTask(taskID) }
+            for var task in commit.createdTasks {
+                state.sequence += 1
+                task.sequence = state.sequence
+                state.tasks[task.id] = task
+                state.tasksByTopic[task.topicName, default: []].insert(task.id)
+            }
+            for task in commit.createdUserTasks { state.userTasks[task.id] = task }
+            for id in commit.deletedUserTasks { state.userTasks[id] = nil }
+            for incident in commit.raisedIncidents { state.incidents[incident.id] = incident }
+            if !commit.resolvedExecutions.isEmpty {
+                let executions = Set(commit.resolvedExecutions)
+                state.incidents = state.incidents.filter { !executions.contains($0.value.executionID) }
+            }
+            state.reindexEvents(old: stored, new: instance)
+            if instance.isEnded {
+                state.instances[instance.id] = nil
+                for task in state.userTasks.values where task.processInstanceID == instance.id {
+                    state.userTasks[task.id] = nil
+                }
+                for task in state.tasks.values where task.processInstanceID == instance.id { state.removeTask(task.id) }
+                state.incidents = state.incidents.filter { $0.value.processInstanceID != instance.id }
+            } else {
+                state.instances[instance.id] = instance
+            }
+            if let historic = commit.historicInstance { state.history[historic.id] = historic }
+            for activity in commit.startedActivities { state.activities[instance.id, default: [:]][activity.id] = activity }
+            for ended in commit.endedActivities {
+                state.activities[instance.id]?[ended.id]?.endTime = ended.at
+                state.activities[instance.id]?[ended.id]?.canceled = ended.canceled
+            }
+        }
+    }
+
+    public func externalTask(_ id: String) async throws -> ExternalTask? { state.withLock { $0.tasks[id] } }
+
+    public func externalTasks() async throws -> [ExternalTask] {
+        state.withLock { $0.tasks.values.sorted { $0.sequence < $1.sequence } }
+    }
+
+    public func updateExternalTask(_ task: ExternalTask, incident: IncidentChange) async throws {
+        try state.withLock { (state: inout State) throws(WorkflowError) in
+            guard let stored = state.tasks[task.id] else { throw WorkflowError.taskNotFound(task.id) }
+            guard stored.version + 1 == task.version else {
+                throw WorkflowError(.conflict, "External task \(task.id) was updated by another transaction")
+            }
+            state.tasks[task.id] = task
+            switch incident {
+            case .none: break
+            case .raise(let incident): state.incidents[incident.id] = incident
+            case .resolve: state.incidents = state.incidents.filter { $0.value.configuration != task.id }
+            }
+        }
+    }
+
+    public func fetchAndLock(_ request: FetchRequest, now: Date) async throws -> [ExternalTask] {
+        guard request.maxTasks > 0 else { return [] }
+        return state.withLock { state in
+            var candidates: [(ExternalTask, Int64)] = []
+            for topic in request.topics {
+                for id in state.tasksByTopic[topic.topicName] ?? [] {
+                    guard let task = state.tasks[id], task.isFetchable(at: now), state.matches(task, topic) else {
+                        continue
+                    }
+                    candidates.append((task, topic.lockDuration))
+                }
+            }
+            candidates.sort { left, right in
+                if request.usePriority, left.0.priority != right.0.priority { return left.0.priority > right.0.priority }
+                if let ascending = request.createTimeAscending, left.0.createTime != right.0.createTime {
+                    return ascending ? left.0.createTime < right.0.createTime : left.0.createTime > right.0.createTime
+                }
+                return left.0.sequence < right.0.sequence
+            }
+            var locked: [ExternalTask] = []
+            var seen: Set<String> = []
+            for (candidate, lockDuration) in candidates where locked.count < request.maxTasks {
+                guard seen.insert(candidate.id).inserted else { continue }
+                var task = candidate
+                task.workerID = request.workerID
+                task.lockExpirationTime = now.addingTimeInterval(Double(lockDuration) / 1000)
+                task.version += 1
+                state.tasks[task.id] = task
+                locked.append(task)
+            }
+            return locked
+        }
+    }
+
+    public func nextFetchableTime(topics: Set<String>, after now: Date) async throws -> Date? {
+        state.withLock { state in
+            topics.flatMap { state.tasksByTopic[$0] ?? [] }.compactMap { state.tasks[$0] }
+                .filter { ($0.retries ?? 1) > 0 && !$0.suspended }
+                .compactMap(\.lockExpirationTime).filter { $0 > now }.min()
+        }
+    }
+
+    public func userTasks() async throws -> [UserTask] {
+        state.withLock { $0.userTasks.values.sorted { $0.createTime < $1.createTime } }
+    }
+
+    public func dueTimers(at now: Date, limit: Int) async throws -> [TimerRef] {
+        state.withLock { state in
+            Array(state.timers.values.filter { $0.dueDate <= now }.sorted { $0.dueDate < $1.dueDate }.prefix(limit))
+        }
+    }
+
+    public func nextTimerDue() async throws -> Date? {
+        state.withLock { state in
+            (state.timers.values.map(\.dueDate) + state.startTimers.values.map(\.dueDate)).min()
+        }
+    }
+
+    public func messageSubscriptions(named name: String) async throws -> [SubscriptionRef] {
+        state.withLock { state in
+            (state.subscriptions[name] ?? [:]).values.sorted { $0.subscriptionID < $1.subscriptionID }
+        }
+    }
+
+    public func saveStartTimer(_ timer: StartTimer) async throws { state.withLock { $0.startTimers[timer.id] = timer } }
+    public func removeStartTimer(_ id: String) async throws { state.withLock { $0.startTimers[id] = nil } }
+    public func startTimers() async throws -> [StartTimer] { state.withLock { Array($0.startTimers.values) } }
+
+    public func incidents() async throws -> [Incident] {
+        state.withLock { $0.incidents.values.sorted { $0.timestamp < $1.timestamp } }
+    }
+
+    public func historicProcessInstance(_ id: String) async throws -> HistoricProcessInstance? {
+        state.withLock { $0.history[id] }
+    }
+
+    public func historicProcessInstances() async throws -> [HistoricProcessInstance] {
+        state.withLock { $0.history.values.sorted { $0.startTime < $1.startTime } }
+    }
+
+    public func historicActivityInstances(processInstanceID: String?) async throws -> [HistoricActivityInstance] {
+        state.withLock { state in
+            let groups = processInstanceID.map { [state.activities[$0] ?? [:]] } ?? Array(state.activities.values)
+            return groups.flatMap(\.values).sorted { $0.sequence < $1.sequence }
+        }
+    }
+}
+
+extension MemoryWorkflowStore.State {
+    mutating func removeTask(_ id: String) {
+        guard let task = tasks.removeValue(forKey: id) else { return }
+        tasksByTopic[task.topicName]?.remove(id)
+        incidents = incidents.filter { $0.value.configuration != id }
+    }
+
+    /// Keeps the timer and message indexes in step with the instance's subscriptions.
+    mutating func reindexEvents(old: ProcessInstance?, new: ProcessInstance) {
+        for id in old?.timers.keys ?? [:].keys { timers[id] = nil }
+        for (id, subscription) in old?.messages ?? [:] { subscriptions[subscription.messageName]?[id] = nil }
+        guard !new.isEnded else { return }
+        for (id, timer) in new.timers {
+            timers[id] = TimerRef(instanceID: new.id, timerID: id, dueDate: timer.dueDate)
+        }
+        for (id, subscription) in new.messages {
+            subscriptions[subscription.messageName, default: [:]][id] = SubscriptionRef(
+                instanceID: new.id, subscriptionID: id, businessKey: new.businessKey)
+        }
+    }
+
+    func matches(_ task: ExternalTask, _ topic: FetchRequest.Topic) -> Bool {
+        if let key = topic.businessKey, task.businessKey != key { return false }
+        if let ids = topic.processDefinitionIDs, !ids.contains(task.processDefinitionID) { return false }
+        if let keys = topic.processDefinitionKeys, !keys.contains(task.processDefinitionKey) { return false }
+        if let tenants = topic.tenantIDs, !tenants.contains(task.tenantID ?? "") { return false }
+        if topic.withoutTenantID, task.tenantID != nil { return false }
+        if !topic.processVariables.isEmpty {
+            let variables = instances[task.processInstanceID]?.variables ?? [:]
+            return topic.processVariables.contains { variables[$0.key]?.expressionValue == $0.value.expressionValue }
+        }
+        return true
+    }
+}

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+
+/// The engine's state store: the port every store (embedded memory, Redis) implements.
+///
+/// Each engine step is one `commit` (the instance's new state with a version check, the tasks it creates and
+/// settles, its incidents and history); a fetch is one `fetchAndLock` call. Nothing is read-modified-written
+/// across several calls: tasks change only through `updateExternalTask`, a compare-and-set on their version.
+public protocol WorkflowStore: Sendable {
+    // MARK: Repository
+    func saveDeployment(_ deployment: Deployment) async throws
+    func deployments() async throws -> [Deployment]
+    func deleteDeployment(_ id: String) async throws
+
+    // MARK: Runtime
+    func instance(_ id: String) async throws -> ProcessInstance?
+    /// Running instances (optionally of one definition key).
+    func instances(definitionKey: String?) async throws -> [ProcessInstance]
+    /// Applies one engine step atomically. Throws `WorkflowError.conflict` if the instance or a settled task
+    /// changed since it was read.
+    func commit(_ commit: InstanceCommit) async throws
+    func externalTask(_ id: String) async throws -> ExternalTask?
+    func externalTasks() async throws -> [ExternalTask]
+    /// Replaces a task if its version is still `task.version - 1`, raising or resolving its incident with it.
+    func updateExternalTask(_ task: ExternalTask, incident: IncidentChange) async throws
+    /// Locks up to `maxTasks` fetchable tasks for the worker in one atomic step and returns them.
+    func fetchAndLock(_ request: FetchRequest, now: Date) async throws -> [ExternalTask]
+    /// The earliest time a task of these topics becomes fetchable by lock expiry or retry timeout.
+    func nextFetchableTime(topics: Set<String>, after now: Date) async throws -> Date?
+    func userTasks() async throws -> [UserTask]
+
+    // MARK: Events
+    /// Instance timers due at `now`, earliest first.
+    func dueTimers(at now: Date, limit: Int) async throws -> [TimerRef]
+    func nextTimerDue() async throws -> Date?
+    /// Instances subscribed to a message.
+    func messageSubscriptions(named name: String) async throws -> [SubscriptionRef]
+    func saveStartTimer(_ timer: StartTimer) async throws
+    func removeStartTimer(_ id: String) async throws
+    func startTimers() async throws -> [StartTimer]
+
+    // MARK: Incidents and history
+    func incidents() async throws -> [Incident]
+    func historicProcessInstance(_ id: String) async throws -> HistoricProcessInstance?
+    func historicProcessInstances() async throws -> [HistoricProcessInstance]
+    func historicActivityInstances(processInstanceID: String?) async throws -> [HistoricActivityInstance]
+}
+
+/// One engine step, committed atomically.
+public struct InstanceCommit: Sendable {
+    /// The instance's new state; its `version` is one more than the stored one (0 for a new instance).
+    public var instance: ProcessInstance
+    public var createdTasks: [ExternalTask] = []
+    /// Settled tasks with the version they had when read; a different version is a conflict.
+    public var deletedTasks: [String: Int] = [:]
+    /// Tasks deleted without a version check (cancelled by the instance itself).
+    public var cancelledTasks: [String] = []
+    public var createdUserTasks: [UserTask] = []
+    public var deletedUserTasks: [String] = []
+    public var raisedIncidents: [Incident] = []
+    /// Executions whose incidents are resolved.
+    public var resolvedExecutions: [String] = []
+    public var historicInstance: HistoricProcessInstance?
+    public var startedActivities: [HistoricActivityInstance] = []
+    public var endedActivities: [(id: String, at: Date, canceled: Bool)] = []
+
+    public init(instance: ProcessInstance) { self.instance = instance }
+}
+
+/// Raise or resolve the `failedExternalTask` incident of a task together with a task update.
+public enum IncidentChange: Sendable {
+    case none
+    case raise(Incident)
+    case resolve
+}
+
+/// A due instance timer.
+public struct TimerRef: Sendable, Hashable {
+    public let instanceID: String
+    public let timerID: String
+    public let dueDate: Date
+}
+
+/// An instance's message subscription, as correlation sees it.
+public struct SubscriptionRef: Sendable, Hashable {
+    public let instanceID: String
+    public let subscriptionID: String
+    public let businessKey: String?
+}
+
+/// A timer start event of a deployed definition.
+public struct StartTimer: Sendable, Hashable {
+    public let id: String
+    public let processDefinitionID: String
+    public let nodeID: String
+    public var dueDate: Date
+    public var firedCount: Int
+}
+
+/// A fetch-and-lock request.
+public struct FetchRequest: Sendable {
+    public struct Topic: Sendable {
+        public var topicName: String
+        public var lockDuration: Int64
+        public var businessKey: String?
+        public var processDefinitionIDs: [String]?
+        public var processDefinitionKeys: [String]?
+        public var tenantIDs: [String]?
+        public var withoutTenantID: Bool = false
+        /// Raw values matched against process-level variables; any match suffices (Camunda's OR).
+        public var processVariables: [String: VariableValue] = [:]
+
+        public init(topicName: String, lockDuration: Int64) {
+            self.topicName = topicName
+            self.lockDuration = lockDuration
+        }
+    }
+
+    public var workerID: String
+    public var maxTasks: Int
+    public var usePriority: Bool
+    /// Sort by create time: nil, ascending (true) or descending (false); applied after priority.
+    public var createTimeAscending: Bool?
+    public var topics: [Topic]
+
+    public init(workerID: String, maxTasks: Int, usePriority: Bool, topics: [Topic]) {
+        self.workerID = workerID
+        self.maxTasks = maxTasks
+        self.usePriority = usePriority
+        self.topics = topics
+    }
+}

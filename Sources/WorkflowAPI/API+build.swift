@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// WorkflowAPI: the Camunda-7-compatible REST API on Hummingbird 2.
+import Hummingbird
+import Workflow
+
+/// Builds the router: every resource under `/engine-rest` and again under `/engine-rest/engine/default`,
+/// plus `/health`, `/health/live` and `/health/ready` at the root.
+/// - Parameters:
+///   - engine: the engine the API drives.
+///   - baseURL: the externally visible base URL, used in `links`.
+///   - readiness: answers whether the store is reachable (for `/health/ready`).
+public func buildRouter(
+    engine: Engine, baseURL: String = "http://localhost:8080/engine-rest",
+    readiness: @escaping @Sendable () async -> Bool = { true }
+) -> Router<BasicRequestContext> {
+    let router = Router()
+    router.middlewares.add(CamundaErrorMiddleware())
+    let health: @Sendable (Request, BasicRequestContext) async throws -> Response = { _, _ in
+        JSONResponse.make(.object(["status": .string("UP")]))
+    }
+    router.get("health", use: health)
+    router.get("health/live", use: health)
+    router.get("health/ready") { _, _ in
+        await readiness() ? JSONResponse.make(.object(["status": .string("UP")]))
+            : JSONResponse.make(.object(["status": .string("DOWN")]), status: .serviceUnavailable)
+    }
+    for path in ["engine-rest", "engine-rest/engine/default"] {
+        let group = router.group(RouterPath(path))
+        ExternalTaskController(engine: engine).addRoutes(to: group)
+        DeploymentController(engine: engine, base: baseURL).addRoutes(to: group)
+        ProcessDefinitionController(engine: engine, base: baseURL).addRoutes(to: group)
+        ProcessInstanceController(engine: engine).addRoutes(to: group)
+        MessageController(engine: engine).addRoutes(to: group)
+        EngineController(engine: engine).addRoutes(to: group)
+    }
+    return router
+}

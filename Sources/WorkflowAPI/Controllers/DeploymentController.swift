@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: Apache-2.0
+import BPMN
+import Foundation
+import Hummingbird
+import MultipartKit
+import Workflow
+
+/// `/deployment`: multipart deployment of BPMN resources, listing and deletion.
+struct DeploymentController<Context: RequestContext> {
+    let engine: Engine
+    let base: String
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.post("deployment/create", use: create)
+        group.get("deployment", use: list)
+        group.get("deployment/count", use: count)
+        group.get("deployment/:id", use: get)
+        group.delete("deployment/:id", use: delete)
+    }
+
+    @Sendable func create(_ request: Request, context: Context) async throws -> Response {
+        guard let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("multipart/form-data"),
+              let boundary = Self.boundary(contentType)
+        else {
+            throw CamundaErrorResponse(status: .badRequest, type: "InvalidRequestException",
+                                       message: "Deployments must be sent as multipart/form-data")
+        }
+        var request = request
+        let body = try await request.collectBody(upTo: JSONResponse.maxBodySize)
+        let parts = try Self.parts(body, boundary: boundary)
+        var fields: [String: String] = [:]
+        var resources: [Engine.Resource] = []
+        let reserved: Set<String> = ["deployment-name", "enable-duplicate-filtering", "deploy-changed-only",
+                                      "deployment-source", "tenant-id", "deployment-activation-time"]
+        for part in parts {
+            if reserved.contains(part.name) {
+                fields[part.name] = String(decoding: part.body, as: UTF8.self)
+                continue
+            }
+            guard let fileName = part.fileName ?? (part.name.isEmpty ? nil : part.name) else {
+                throw CamundaErrorResponse(status: .badRequest, type: "InvalidRequestException",
+                                           message: "No file name found in the deployment resource described by form parameter '\(part.name)'.")
+            }
+            resources.append(Engine.Resource(name: fileName, bytes: part.body))
+        }
+        let result = try await engine.deploy(
+            name: fields["deployment-name"], source: fields["deployment-source"], tenantID: fields["tenant-id"],
+            resources: resources,
+            enableDuplicateFiltering: fields["enable-duplicate-filtering"]?.lowercased() == "true",
+            deployChangedOnly: fields["deploy-changed-only"]?.lowercased() == "true")
+        var dto = DTO.deployment(result.deployment, base: base)
+        let definitions = result.deployment.processes.map { ($0.id, DTO.processDefinition($0)) }
+        dto["deployedProcessDefinitions"] = result.isNew ? .object(Dictionary(definitions) { $1 }) : .null
+        dto["deployedCaseDefinitions"] = .null
+        dto["deployedDecisionDefinitions"] = .null
+        dto["deployedDecisionRequirementsDefinitions"] = .null
+        return JSONResponse.make(.object(dto))
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        JSONResponse.make(.array(filtered(request).map { .object(DTO.deployment($0, base: base)) }))
+    }
+
+    @Sendable func count(_ request: Request, context: Context) async throws -> Response {
+        JSONResponse.make(.object(["count": .int(Int64(filtered(request).count))]))
+    }
+
+    private func filtered(_ request: Request) -> [Deployment] {
+        engine.deployments().filter { deployment in
+            if let id = request.query("id"), deployment.id != id { return false }
+            if let name = request.query("name"), deployment.name != name { return false }
+            if let source = request.query("source"), deployment.source != source { return false }
+            return true
+        }
+    }
+
+    @Sendable func get(_ request: Request, context: Context) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard let deployment = engine.deployments().first(where: { $0.id == id }) else {
+            throw WorkflowError(.notFound, "Deployment with id '\(id)' does not exist")
+        }
+        return JSONResponse.make(.object(DTO.deployment(deployment, base: base)))
+    }
+
+    @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
+        let id = try context.parameters.require("id")
+        try await engine.deleteDeployment(id, cascade: request.queryBool("cascade") ?? false)
+        return JSONResponse.noContent
+    }
+
+    struct Part {
+        var name = ""
+        var fileName: String?
+        var body: [UInt8] = []
+    }
+
+    static func boundary(_ contentType: String) -> String? {
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pair.count == 2, pair[0].lowercased() == "boundary" {
+                return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
+        }
+        return nil
+    }
+
+    static func parts(_ body: ByteBuffer, boundary: String) throws -> [Part] {
+        let parser = MultipartParser(boundary: boundary)
+        var parts: [Part] = []
+        var current = Part()
+        parser.onHeader = { name, value in
+            guard name.lowercased() == "content-disposition" else { return }
+            for parameter in value.split(separator: ";") {
+                let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard pair.count == 2 else { continue }
+                let text = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                if pair[0].lowercased() == "name" { current.name = text }
+                if pair[0].lowercased() == "filename" { current.fileName = text }
+            }
+        }
+        parser.onBody = { buffer in current.body += buffer.readableBytesView }
+        parser.onPartComplete = {
+            parts.append(current)
+            current = Part()
+        }
+        do {
+            try parser.execute(body)
+        } catch {
+            throw CamundaErrorResponse(status: .badRequest, type: "InvalidRequestException",
+                                       message: "The multipart body could not be read: \(error)")
+        }
+        return parts
+    }
+}

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: Apache-2.0
+import BPMN
+import Hummingbird
+import Workflow
+
+/// `/external-task`: fetch-and-lock with long polling, and the verbs workers report with.
+struct ExternalTaskController<Context: RequestContext> {
+    let engine: Engine
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.post("external-task/fetchAndLock", use: fetchAndLock)
+        group.get("external-task", use: list)
+        group.get("external-task/count", use: count)
+        group.get("external-task/:id", use: get)
+        group.post("external-task/:id/complete", use: complete)
+        group.post("external-task/:id/failure", use: handleFailure)
+        group.post("external-task/:id/bpmnError", use: handleBpmnError)
+        group.post("external-task/:id/extendLock", use: extendLock)
+        group.post("external-task/:id/unlock", use: unlock)
+        group.post("external-task/:id/lock", use: lock)
+        group.put("external-task/:id/retries", use: setRetries)
+        group.put("external-task/:id/priority", use: setPriority)
+    }
+
+    @Sendable func fetchAndLock(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let body = try await request.jsonObject()
+        guard let workerID = try body.string("workerId") else {
+            throw WorkflowError(.nullValue, "workerId is null")
+        }
+        let maxTasks = try body.int("maxTasks") ?? 0
+        guard maxTasks >= 0 else { throw WorkflowError(.badUserRequest, "maxResults is not greater than or equal to 0") }
+        let timeout = try body.int64("asyncResponseTimeout")
+        if let timeout, timeout > 1_800_000 || timeout < 0 {
+            throw WorkflowError(.invalidRequest, "The asynchronous response timeout cannot be set to a value greater "
+                + "than 1800000 milliseconds")
+        }
+        var fetch = FetchRequest(
+            workerID: workerID, maxTasks: maxTasks, usePriority: try body.bool("usePriority") ?? false, topics: [])
+        for sorting in try body.objects("sorting") ?? [] {
+            let sortBy = try sorting.string("sortBy")
+            let order = try sorting.string("sortOrder")
+            guard sortBy == "createTime", let order, ["asc", "desc"].contains(order) else {
+                throw WorkflowError(.invalidRequest, "Cannot set query sortBy parameter to value \(sortBy ?? "null")")
+            }
+            fetch.createTimeAscending = order == "asc"
+        }
+        var selections: [String: Engine.VariableSelection] = [:]
+        var extensionTopics: Set<String> = []
+        for topic in try body.objects("topics") ?? [] {
+            guard let name = try topic.string("topicName") else { throw WorkflowError(.nullValue, "topicName is null") }
+            let lockDuration = try topic.int64("lockDuration") ?? 0
+            guard lockDuration > 0 else { throw WorkflowError(.badUserRequest, "lockTime is not greater than 0") }
+            var entry = FetchRequest.Topic(topicName: name, lockDuration: lockDuration)
+            entry.businessKey = try topic.string("businessKey")
+            entry.processDefinitionIDs = try topic.stringList("processDefinitionIdIn")
+                ?? (try topic.string("processDefinitionId")).map { [$0] }
+            entry.processDefinitionKeys = try topic.stringList("processDefinitionKeyIn")
+                ?? (try topic.string("processDefinitionKey")).map { [$0] }
+            entry.tenantIDs = try topic.stringList("tenantIdIn")
+            entry.withoutTenantID = try topic.bool("withoutTenantId") ?? false
+            entry.processVariables = (try topic.object("processVariables"))?.members.mapValues { VariableValue($0) } ?? [:]
+            fetch.topics.append(entry)
+            selections[name] = Engine.VariableSelection(
+                names: try topic.stringList("variables"), localOnly: try topic.bool("localVariables") ?? false)
+            if try topic.bool("includeExtensionProperties") ?? false { extensionTopics.insert(name) }
+        }
+        let locked = try await engine.fetchAndLock(fetch, variables: selections, asyncResponseTimeout: timeout)
+        return JSONResponse.make(.array(locked.map {
+            DTO.lockedTask($0, extensionProperties: extensionTopics.contains($0.task.topicName))
+        }))
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        let tasks = try await filtered(request)
+        let first = try request.queryInt("firstResult") ?? 0
+        let max = try request.queryInt("maxResults") ?? Int.max
+        return JSONResponse.make(.array(tasks.dropFirst(first).prefix(max).map { .object(DTO.externalTask($0)) }))
+    }
+
+    @Sendable func count(_ request: Request, context: Context) async throws -> Response {
+        JSONResponse.make(.object(["count": .int(Int64(try await filtered(request).count))]))
+    }
+
+    private func filtered(_ request: Request) async throws -> [ExternalTask] {
+        let now = engine.clock.now()
+        return try await engine.store.externalTasks().filter { task in
+            if let value = request.query("topicName"), task.topicName != value { return false }
+            if let value = request.query("workerId"), task.workerID != value { return false }
+            if let value = request.query("processInstanceId"), task.processInstanceID != value { return false }
+            if let value = request.query("processDefinitionKey"), task.processDefinitionKey != value { return false }
+            if let value = request.query("activityId"), task.activityID != value { return false }
+            if let value = request.query("externalTaskId"), task.id != value { return false }
+            if request.queryBool("locked") == true, !task.isLocked(at: now) { return false }
+            if request.queryBool("notLocked") == true, task.isLocked(at: now) { return false }
+            if request.queryBool("withRetriesLeft") == true, (task.retries ?? 1) <= 0 { return false }
+            if request.queryBool("noRetriesLeft") == true, (task.retries ?? 1) > 0 { return false }
+            return true
+        }
+    }
+
+    @Sendable func get(_ request: Request, context: Context) async throws -> Response {
+        JSONResponse.make(.object(DTO.externalTask(try await engine.externalTask(try context.parameters.require("id")))))
+    }
+
+    @Sendable func complete(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let body = try await request.jsonObject()
+        try await engine.complete(
+            try context.parameters.require("id"), workerID: try body.string("workerId"),
+            variables: try VariableCodec.decode(try body.object("variables")),
+            localVariables: try VariableCodec.decode(try body.object("localVariables")))
+        return JSONResponse.noContent
+    }
+
+    @Sendable func handleFailure(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let body = try await request.jsonObject()
+        try await engine.handleFailure(
+            try context.parameters.require("id"), workerID: try body.string("workerId"),
+            errorMessage: try body.string("errorMessage"), errorDetails: try body.string("errorDetails"),
+            retries: try body.int("retries") ?? 0, retryTimeout: try body.int64("retryTimeout") ?? 0)
+        return JSONResponse.noContent
+    }
+
+    @Sendable func handleBpmnError(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let body = try await request.jsonObject()
+        try await engine.handleBpmnError(
+            try context.parameters.require("id"), workerID: try body.string("workerId"),
+            errorCode: try body.string("errorCode"), errorMessage: try body.string("errorMessage"),
+            variables: try VariableCodec.decode(try body.object("variables")))
+        return JSONResponse.noContent
+    }
+
+    @Sendable func extendLock(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let body = try await request.jsonObject()
+        try await engine.extendLock(
+            try context.parameters.require("id"), workerID: try body.string("workerId"),
+            newDuration: try body.int64("newDuration") ?? 0)
+        return JSONResponse.noContent
+    }
+
+    @Sendable func unlock(_ request: Request, context: Context) async throws -> Response {
+        try await engine.unlock(try context.parameters.require("id"))
+        return JSONResponse.noContent
+    }
+
+    @Sendable func lock(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let body = try await request.jsonObject()
+        try await engine.lock(
+            try context.parameters.require("id"), workerID: try body.string("workerId"),
+            lockDuration: try body.int64("lockDuration") ?? 0)
+        return JSONResponse.noContent
+    }
+
+    @Sendable func setRetries(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let body = try await request.jsonObject()
+        guard let retries = try body.int("retries") else {
+            throw WorkflowError(.invalidRequest, "The number of retries cannot be null.")
+        }
+        try await engine.setRetries(try context.parameters.require("id"), retries: retries)
+        return JSONResponse.noContent
+    }
+
+    @Sendable func setPriority(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let body = try await request.jsonObject()
+        guard let priority = try body.int64("priority") else {
+            throw WorkflowError(.invalidRequest, "The priority cannot be null.")
+        }
+        try await engine.setPriority(try context.parameters.require("id"), priority: priority)
+        return JSONResponse.noContent
+    }
+}
