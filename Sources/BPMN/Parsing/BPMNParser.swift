@@ -40,8 +40,10 @@ struct ParseContext {
     var messages: [String: String] = [:]
     var errors: [String: ErrorDeclaration] = [:]
 
+    /// Records a problem; an element without an id is named by its tag.
     mutating func fail(_ element: XMLElement, _ message: String) {
-        issues.append(.init(line: element.line, elementID: element.id, message: message))
+        let text = element.id == nil && !message.hasPrefix("<") ? "<\(element.name)>: \(message)" : message
+        issues.append(.init(line: element.line, elementID: element.id, message: text))
     }
 
     mutating func definitions(_ root: XMLElement, resourceName: String) -> Definitions {
@@ -82,7 +84,7 @@ struct ParseContext {
             taskPriority: element.camunda("taskPriority").flatMap { Int($0) },
             isStartableInTasklist: element.camunda("isStartableInTasklist")?.lowercased() != "false",
             nodes: graph.nodes, flows: graph.flows, nodeOrder: graph.order)
-        var validator = DefinitionValidator(process: process, processElement: element)
+        var validator = DefinitionValidator(process: process, processElement: element, rejected: graph.rejected)
         validator.validate()
         issues += validator.issues
         return issues.count == issueCount ? process : nil
@@ -101,7 +103,10 @@ struct ParseContext {
                 fail(child, "<\(child.name)> needs an id")
                 continue
             }
-            guard let node = flowNode(child, id: id, parentID: parentID) else { continue }
+            guard let node = flowNode(child, id: id, parentID: parentID) else {
+                graph.rejected.insert(id)
+                continue
+            }
             if graph.nodes[id] != nil {
                 fail(child, "duplicate id '\(id)'")
                 continue
@@ -114,15 +119,17 @@ struct ParseContext {
     }
 
     mutating func sequenceFlow(_ element: XMLElement) -> SequenceFlow? {
-        guard let id = element.id, let source = element["sourceRef"], let target = element["targetRef"] else {
-            fail(element, "<sequenceFlow> needs id, sourceRef and targetRef")
+        guard let source = element["sourceRef"], let target = element["targetRef"] else {
+            fail(element, "<sequenceFlow> needs sourceRef and targetRef")
             return nil
         }
+        // Camunda accepts flows without an id; name them after their position.
+        let id = element.id ?? "sequenceFlow-line\(element.line)-\(source)-\(target)"
         var condition: Expression?
         if let conditionElement = element.bpmnChild("conditionExpression") {
             if let language = conditionElement["language"], !["", "juel", "feel"].contains(language.lowercased()),
                !language.lowercased().contains("juel") {
-                fail(conditionElement, "condition language '\(language)' is not supported (use JUEL ${...} or FEEL =...)")
+                fail(element, "condition language '\(language)' is not supported (use JUEL ${...} or FEEL =...)")
             } else if conditionElement.camunda("resource") != nil {
                 fail(element, "external condition resources (camunda:resource) are not supported")
             } else {

@@ -5,6 +5,8 @@ struct GraphBuilder {
     var nodes: [String: FlowNode] = [:]
     var flows: [String: SequenceFlow] = [:]
     var order: [String] = []
+    /// Ids of elements that were rejected; flows to them are not reported again.
+    var rejected: Set<String> = []
     private var pendingFlows: [SequenceFlow] = []
 
     mutating func add(_ node: FlowNode) {

@@ -23,7 +23,7 @@ enum XMLDocumentReader {
         _ = initialised
         if let line = doctypeLine(bytes) {
             throw Failure(
-                message: "DOCTYPE declarations are not allowed (external entities and DTDs are never loaded)",
+                message: "<!DOCTYPE> declarations are not allowed (external entities and DTDs are never loaded)",
                 line: line, column: 1)
         }
         guard !bytes.isEmpty else { throw Failure(message: "Document is empty", line: 1, column: 1) }

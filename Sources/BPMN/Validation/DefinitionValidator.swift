@@ -4,11 +4,14 @@
 struct DefinitionValidator {
     let process: ProcessDefinition
     let processElement: XMLElement
+    /// Elements already reported as invalid.
+    let rejected: Set<String>
     private(set) var issues: [BPMNParseError.Issue] = []
 
-    init(process: ProcessDefinition, processElement: XMLElement) {
+    init(process: ProcessDefinition, processElement: XMLElement, rejected: Set<String>) {
         self.process = process
         self.processElement = processElement
+        self.rejected = rejected
     }
 
     private mutating func fail(_ line: Int?, _ id: String?, _ message: String) {
@@ -25,6 +28,7 @@ struct DefinitionValidator {
     }
 
     private mutating func validateFlow(_ flow: SequenceFlow) {
+        if rejected.contains(flow.sourceID) || rejected.contains(flow.targetID) { return }
         guard let source = process.nodes[flow.sourceID] else {
             return fail(flow.line, flow.id, "sourceRef '\(flow.sourceID)' names no flow node of this process")
         }
@@ -64,6 +68,7 @@ struct DefinitionValidator {
             }
         }
         if case .boundaryEvent(let boundary) = node.kind {
+            if rejected.contains(boundary.attachedTo) { return }
             guard let activity = process.nodes[boundary.attachedTo] else {
                 return fail(node.line, node.id, "attachedToRef '\(boundary.attachedTo)' names no activity of this process")
             }
