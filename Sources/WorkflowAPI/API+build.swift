@@ -13,10 +13,10 @@ import Workflow
 public func buildRouter(
     engine: Engine, baseURL: String = "http://localhost:8080/engine-rest",
     readiness: @escaping @Sendable () async -> Bool = { true }
-) -> Router<BasicRequestContext> {
-    let router = Router()
+) -> Router<APIRequestContext> {
+    let router = Router(context: APIRequestContext.self)
     router.middlewares.add(CamundaErrorMiddleware())
-    let health: @Sendable (Request, BasicRequestContext) async throws -> Response = { _, _ in
+    let health: @Sendable (Request, APIRequestContext) async throws -> Response = { _, _ in
         JSONResponse.make(.object(["status": .string("UP")]))
     }
     router.get("health", use: health)

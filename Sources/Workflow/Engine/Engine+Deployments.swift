@@ -136,7 +136,7 @@ extension Engine {
     /// Deletes a deployment; with `cascade`, its running instances are deleted first.
     public func deleteDeployment(_ id: String, cascade: Bool) async throws {
         guard let deployment = repository.withLock({ $0.deployments[id] }) else {
-            throw WorkflowError(.notFound, "Deployment with id '\(id)' do not exist")
+            throw WorkflowError(.notFound, "Deployment with id '\(id)' does not exist")
         }
         let definitionIDs = Set(deployment.processes.map(\.id))
         let running = try await store.instances(definitionKey: nil).filter { definitionIDs.contains($0.definitionID) }

@@ -27,21 +27,26 @@ extension Engine {
         asyncResponseTimeout: Int64? = nil
     ) async throws -> [LockedTask] {
         guard request.maxTasks > 0, !request.topics.isEmpty else { return [] }
-        let deadline = clock.now().addingTimeInterval(Double(asyncResponseTimeout ?? 0) / 1000)
+        // The response timeout is wall time (the client waits in real time); lock expiries are engine time.
+        let deadline = ContinuousClock.now + .milliseconds(asyncResponseTimeout ?? 0)
         let topics = Set(request.topics.map(\.topicName))
         while true {
             let locked = try await store.fetchAndLock(request, now: clock.now())
             if !locked.isEmpty { return try await attachVariables(locked, selections) }
-            let now = clock.now()
-            guard asyncResponseTimeout != nil, now < deadline, !Task.isCancelled else { return [] }
+            let remaining = deadline - ContinuousClock.now
+            guard asyncResponseTimeout != nil, remaining > .zero, !Task.isCancelled else { return [] }
             guard waiters.count < waiters.capacity else {
                 throw WorkflowError(.tooManyRequests, "At the moment the server has to handle too many requests at "
                     + "the same time. Please try again later.")
             }
             // Wake at the deadline, when a locked or backed-off task of these topics frees up, or on a new task.
-            var wake = deadline
-            if let next = try await store.nextFetchableTime(topics: topics, after: now), next < wake { wake = next }
-            await waiters.wait(topics: topics, until: wake)
+            var wait = remaining
+            let now = clock.now()
+            if let next = try await store.nextFetchableTime(topics: topics, after: now) {
+                wait = min(wait, .milliseconds(Int64((next.timeIntervalSince(now) * 1000).rounded(.up))))
+            }
+            await waiters.wait(topics: topics, for: wait)
+            if Task.isCancelled { return [] }
         }
     }
 

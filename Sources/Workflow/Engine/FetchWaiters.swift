@@ -16,13 +16,12 @@ final class FetchWaiters: Sendable {
 
     var count: Int { waiters.withLock { $0.count } }
 
-    /// Waits until `notify` names one of the topics, the deadline passes, or the task is cancelled.
-    func wait(topics: Set<String>, until deadline: Date) async {
+    /// Waits until `notify` names one of the topics, `duration` passes, or the task is cancelled.
+    func wait(topics: Set<String>, for duration: Duration) async {
         let id = nextID.wrappingAdd(1, ordering: .relaxed).newValue
-        let interval = deadline.timeIntervalSinceNow
-        guard interval > 0 else { return }
+        guard duration > .zero else { return }
         let timeout = Task {
-            try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
+            try? await Task.sleep(for: duration)
             self.resume(id)
         }
         await withTaskCancellationHandler {

@@ -60,7 +60,6 @@ extension Runtime {
         instance.tokens[tokenID]?.state = .active
         instance.tokens[tokenID]?.local = [:]
         instance.tokens[tokenID]?.activityInstanceID = "\(first.targetID):\(IDGenerator.next())"
-        effects.append(.resolveIncidents(executionID: tokenID))
         pending.append(tokenID)
     }
 

@@ -61,11 +61,11 @@ public final class MemoryWorkflowStore: WorkflowStore {
             }
             for task in commit.createdUserTasks { state.userTasks[task.id] = task }
             for id in commit.deletedUserTasks { state.userTasks[id] = nil }
-            for incident in commit.raisedIncidents { state.incidents[incident.id] = incident }
             if !commit.resolvedExecutions.isEmpty {
                 let executions = Set(commit.resolvedExecutions)
                 state.incidents = state.incidents.filter { !executions.contains($0.value.executionID) }
             }
+            for incident in commit.raisedIncidents { state.incidents[incident.id] = incident }
             state.reindexEvents(old: stored, new: instance)
             if instance.isEnded {
                 state.instances[instance.id] = nil

@@ -58,7 +58,7 @@ public struct InstanceCommit: Sendable {
     public var createdUserTasks: [UserTask] = []
     public var deletedUserTasks: [String] = []
     public var raisedIncidents: [Incident] = []
-    /// Executions whose incidents are resolved.
+    /// Executions whose incidents are resolved (applied before `raisedIncidents`).
     public var resolvedExecutions: [String] = []
     public var historicInstance: HistoricProcessInstance?
     public var startedActivities: [HistoricActivityInstance] = []

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 import BPMN
 import Hummingbird
+import NIOCore
+import Synchronization
 import Workflow
 
 /// `/external-task`: fetch-and-lock with long polling, and the verbs workers report with.
-struct ExternalTaskController<Context: RequestContext> {
+struct ExternalTaskController<Context: ConnectionAwareContext> {
     let engine: Engine
 
     func addRoutes(to group: RouterGroup<Context>) {
@@ -65,10 +67,33 @@ struct ExternalTaskController<Context: RequestContext> {
                 names: try topic.stringList("variables"), localOnly: try topic.bool("localVariables") ?? false)
             if try topic.bool("includeExtensionProperties") ?? false { extensionTopics.insert(name) }
         }
-        let locked = try await engine.fetchAndLock(fetch, variables: selections, asyncResponseTimeout: timeout)
+        let locked = try await fetchWhileConnected(fetch, selections, timeout, channel: context.channel)
         return JSONResponse.make(.array(locked.map {
             DTO.lockedTask($0, extensionProperties: extensionTopics.contains($0.task.topicName))
         }))
+    }
+
+    /// Runs the (possibly long-polling) fetch, cancelling it when the client disconnects. Tasks locked for a
+    /// client that is gone by the time they arrive are unlocked at once, so no task waits out a dead lock.
+    private func fetchWhileConnected(
+        _ fetch: FetchRequest, _ selections: [String: Engine.VariableSelection], _ timeout: Int64?,
+        channel: any Channel
+    ) async throws -> [Engine.LockedTask] {
+        let engine = engine
+        let disconnected = Atomic<Bool>(false)
+        let work = Task {
+            try await engine.fetchAndLock(fetch, variables: selections, asyncResponseTimeout: timeout)
+        }
+        channel.closeFuture.whenComplete { _ in
+            disconnected.store(true, ordering: .relaxed)
+            work.cancel()
+        }
+        let locked = try await withTaskCancellationHandler { try await work.value } onCancel: { work.cancel() }
+        if disconnected.load(ordering: .relaxed) || Task.isCancelled {
+            for task in locked { try? await engine.unlock(task.task.id) }
+            return []
+        }
+        return locked
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {

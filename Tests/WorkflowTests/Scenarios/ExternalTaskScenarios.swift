@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: Apache-2.0
+import BPMN
+import Foundation
+import Testing
+import Workflow
+
+/// The external-task lifecycle: leases, failures, retries, incidents, locks and concurrency, on every store.
+struct ExternalTaskScenarios {
+    static let one = bpmn("\(start) \(task("work", attributes: "camunda:taskPriority=\"${prio}\"")) \(end) \(chain("start", "work", "end"))")
+
+    @Test(arguments: StoreKind.allCases)
+    func onlyTheLockOwnerSettlesATask(kind: StoreKind) async throws {
+        let harness = try await Harness(kind, Self.one)
+        let id = try await harness.start("p", ["prio": .integer(7)])
+        let locked = try #require(try await harness.fetch("work", worker: "a"))
+        #expect(locked.task.priority == 7)
+        #expect(locked.task.retries == nil, "retries are null until the first failure")
+        #expect(try await harness.fetch("work", worker: "b") == nil, "a locked task is not handed out twice")
+        let engine = harness.engine
+        let wrong = await #expect(throws: WorkflowError.self) {
+            try await engine.complete(locked.task.id, workerID: "b")
+        }
+        #expect(wrong?.code == .wrongWorker)
+        #expect(wrong?.message == "External Task \(locked.task.id) cannot be completed by worker 'b'. It is locked by worker 'a'.")
+        let missing = await #expect(throws: WorkflowError.self) { try await engine.complete("nope", workerID: "a") }
+        #expect(missing?.code == .taskNotFound)
+        try await engine.complete(locked.task.id, workerID: "a")
+        #expect(try await harness.isRunning(id) == false, "read-your-writes: the finished instance is gone")
+        let again = await #expect(throws: WorkflowError.self) { try await engine.complete(locked.task.id, workerID: "a") }
+        #expect(again?.code == .taskNotFound)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func failuresBackOffThenRaiseAnIncidentThatRetriesResolve(kind: StoreKind) async throws {
+        let harness = try await Harness(kind, Self.one)
+        try await harness.start("p", ["prio": .integer(0)])
+        let engine = harness.engine
+        let first = try #require(try await harness.fetch("work"))
+        try await engine.handleFailure(first.task.id, workerID: "worker", errorMessage: "boom", errorDetails: "trace",
+                                       retries: 1, retryTimeout: 30_000)
+        #expect(try await harness.fetch("work") == nil, "backed off for 30 s")
+        try await harness.advance(seconds: 31)
+        let second = try #require(try await harness.fetch("work"))
+        #expect(second.task.retries == 1)
+        #expect(second.task.errorMessage == "boom")
+        #expect(second.task.errorDetails == "trace")
+        try await engine.handleFailure(second.task.id, workerID: "worker", errorMessage: "still broken", errorDetails: nil,
+                                       retries: 0, retryTimeout: 0)
+        let incidents = try await engine.store.incidents()
+        #expect(incidents.count == 1)
+        #expect(incidents.first?.type == Incident.failedExternalTask)
+        #expect(incidents.first?.configuration == first.task.id)
+        #expect(incidents.first?.message == "still broken")
+        #expect(try await harness.fetch("work") == nil, "no retries left: never fetched")
+        try await engine.setRetries(first.task.id, retries: 2)
+        #expect(try await engine.store.incidents().isEmpty)
+        #expect(try await harness.fetch("work")?.task.retries == 2)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func locksExpireExtendAndUnlock(kind: StoreKind) async throws {
+        let harness = try await Harness(kind, Self.one)
+        try await harness.start("p", ["prio": .integer(0)])
+        let engine = harness.engine
+        let locked = try #require(try await harness.fetch("work", worker: "a", lock: 10_000))
+        try await engine.extendLock(locked.task.id, workerID: "a", newDuration: 20_000)
+        try await harness.advance(seconds: 15)
+        #expect(try await harness.fetch("work", worker: "b") == nil, "extended to now + 20 s")
+        try await harness.advance(seconds: 6)
+        let expired = await #expect(throws: WorkflowError.self) {
+            try await engine.extendLock(locked.task.id, workerID: "a", newDuration: 1000)
+        }
+        #expect(expired?.message == "Cannot extend a lock that expired")
+        let stolen = try #require(try await harness.fetch("work", worker: "b"), "an expired lock is re-fetchable")
+        #expect(stolen.task.id == locked.task.id, "same task id after re-lease")
+        let stale = await #expect(throws: WorkflowError.self) { try await engine.complete(locked.task.id, workerID: "a") }
+        #expect(stale?.code == .wrongWorker, "the stale worker cannot complete a re-leased task")
+        try await engine.unlock(stolen.task.id)
+        #expect(try await harness.fetch("work", worker: "c")?.task.workerID == "c")
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func priorityOrdersFetchesAndFIFOWithinAPriority(kind: StoreKind) async throws {
+        let harness = try await Harness(kind, Self.one)
+        let low1 = try await harness.start("p", ["prio": .integer(1)])
+        let high = try await harness.start("p", ["prio": .integer(100)])
+        let low2 = try await harness.start("p", ["prio": .integer(1)])
+        var order: [String] = []
+        while let locked = try await harness.fetch("work") { order.append(locked.task.processInstanceID) }
+        #expect(order == [high, low1, low2])
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func longPollIsAnsweredWhenATaskArrives(kind: StoreKind) async throws {
+        let engine = Engine(store: kind.make())
+        _ = try await engine.deploy(name: "t", resources: [.init(name: "one.bpmn", bytes: Array(Self.one.utf8))])
+        let request = FetchRequest(workerID: "w", maxTasks: 1, usePriority: false,
+                                   topics: [.init(topicName: "work", lockDuration: 1000)])
+        let began = Date()
+        async let fetched = engine.fetchAndLock(request, asyncResponseTimeout: 10_000)
+        try await Task.sleep(for: .milliseconds(50))
+        let instance = try await engine.startProcessInstance(
+            engine.latestProcess(key: "p"), businessKey: nil, variables: ["prio": .integer(0)])
+        let tasks = try await fetched
+        #expect(tasks.first?.task.processInstanceID == instance.id)
+        #expect(Date().timeIntervalSince(began) < 5, "woken by the new task, not by the timeout")
+        let empty = try await engine.fetchAndLock(request, asyncResponseTimeout: 100)
+        #expect(empty.isEmpty, "answers [] after the timeout")
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func longPollTimeoutIsWallTimeEvenOnAManualClock(kind: StoreKind) async throws {
+        let harness = try await Harness(kind, Self.one)
+        let request = FetchRequest(workerID: "w", maxTasks: 1, usePriority: false,
+                                   topics: [.init(topicName: "work", lockDuration: 1000)])
+        let began = ContinuousClock.now
+        let tasks = try await harness.engine.fetchAndLock(request, asyncResponseTimeout: 150)
+        let elapsed = ContinuousClock.now - began
+        #expect(tasks.isEmpty)
+        #expect(elapsed >= .milliseconds(140) && elapsed < .seconds(2))
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func parallelBranchesCompletedAtOnceJoinExactlyOnce(kind: StoreKind) async throws {
+        let model = bpmn("""
+            \(start) <bpmn:parallelGateway id="fork"/> <bpmn:parallelGateway id="join"/>
+            \(task("a")) \(task("b")) \(task("c")) \(task("d")) \(task("after")) \(end)
+            \(flow("start", "fork")) \(flow("fork", "a")) \(flow("fork", "b")) \(flow("fork", "c")) \(flow("fork", "d"))
+            \(flow("a", "join")) \(flow("b", "join")) \(flow("c", "join")) \(flow("d", "join"))
+            \(chain("join", "after", "end"))
+            """)
+        let harness = try await Harness(kind, model)
+        for _ in 0..<20 {
+            let id = try await harness.start()
+            var tasks: [String] = []
+            for topic in ["a", "b", "c", "d"] { tasks.append(try #require(try await harness.fetch(topic)).task.id) }
+            let engine = harness.engine
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for taskID in tasks {
+                    group.addTask { try await engine.complete(taskID, workerID: "worker", variables: ["done_\(taskID)": .boolean(true)]) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await harness.openTopics(id) == ["after"])
+            #expect(try await harness.variables(id).count == 4, "no lost update")
+            try await harness.complete("after")
+        }
+    }
+}

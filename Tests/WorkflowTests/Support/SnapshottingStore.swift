@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Workflow
+
+/// A store decorator that round-trips instances through JSON on every commit and read.
+final class SnapshottingStore: WorkflowStore {
+    let base: any WorkflowStore
+
+    init(_ base: any WorkflowStore) { self.base = base }
+
+    private func roundTrip(_ instance: ProcessInstance) throws -> ProcessInstance {
+        try JSONDecoder().decode(ProcessInstance.self, from: JSONEncoder().encode(instance))
+    }
+
+    func commit(_ commit: InstanceCommit) async throws {
+        var copy = commit
+        copy.instance = try roundTrip(commit.instance)
+        precondition(copy.instance == commit.instance, "instance changed through Codable")
+        try await base.commit(copy)
+    }
+
+    func instance(_ id: String) async throws -> ProcessInstance? {
+        try await base.instance(id).map(roundTrip)
+    }
+
+    func instances(definitionKey: String?) async throws -> [ProcessInstance] {
+        try await base.instances(definitionKey: definitionKey).map(roundTrip)
+    }
+
+    func saveDeployment(_ deployment: Deployment) async throws { try await base.saveDeployment(deployment) }
+    func deployments() async throws -> [Deployment] { try await base.deployments() }
+    func deleteDeployment(_ id: String) async throws { try await base.deleteDeployment(id) }
+    func externalTask(_ id: String) async throws -> ExternalTask? { try await base.externalTask(id) }
+    func externalTasks() async throws -> [ExternalTask] { try await base.externalTasks() }
+    func updateExternalTask(_ task: ExternalTask, incident: IncidentChange) async throws {
+        try await base.updateExternalTask(task, incident: incident)
+    }
+    func fetchAndLock(_ request: FetchRequest, now: Date) async throws -> [ExternalTask] {
+        try await base.fetchAndLock(request, now: now)
+    }
+    func nextFetchableTime(topics: Set<String>, after now: Date) async throws -> Date? {
+        try await base.nextFetchableTime(topics: topics, after: now)
+    }
+    func userTasks() async throws -> [UserTask] { try await base.userTasks() }
+    func dueTimers(at now: Date, limit: Int) async throws -> [TimerRef] { try await base.dueTimers(at: now, limit: limit) }
+    func nextTimerDue() async throws -> Date? { try await base.nextTimerDue() }
+    func messageSubscriptions(named name: String) async throws -> [SubscriptionRef] {
+        try await base.messageSubscriptions(named: name)
+    }
+    func saveStartTimer(_ timer: StartTimer) async throws { try await base.saveStartTimer(timer) }
+    func removeStartTimer(_ id: String) async throws { try await base.removeStartTimer(id) }
+    func startTimers() async throws -> [StartTimer] { try await base.startTimers() }
+    func incidents() async throws -> [Incident] { try await base.incidents() }
+    func historicProcessInstance(_ id: String) async throws -> HistoricProcessInstance? {
+        try await base.historicProcessInstance(id)
+    }
+    func historicProcessInstances() async throws -> [HistoricProcessInstance] {
+        try await base.historicProcessInstances()
+    }
+    func historicActivityInstances(processInstanceID: String?) async throws -> [HistoricActivityInstance] {
+        try await base.historicActivityInstances(processInstanceID: processInstanceID)
+    }
+}
