@@ -1,1 +1,109 @@
-print("bench")
+// SPDX-License-Identifier: Apache-2.0
+//
+// WorkflowBench: in-process benchmarks of the engine, printed in the same shape as bench/spiff_bench.py.
+//   parse:     every well-formed .bpmn / .bpmn20.xml file of ../shared/bpmn-corpus through BPMNParser (MB/s)
+//   instances: bench/one-task.bpmn on the embedded store: start, fetchAndLock, complete (instances/s)
+// Usage: WorkflowBench [--corpus DIR] [--instances N] [--repeat R] [--concurrency C]
+import BPMN
+import Foundation
+import Workflow
+
+struct Options {
+    var corpus = "../shared/bpmn-corpus"
+    var instances = 50_000
+    var repeatCount = 3
+    var concurrency = 4
+
+    init(_ arguments: [String]) {
+        var iterator = arguments.dropFirst().makeIterator()
+        while let flag = iterator.next() {
+            let value = iterator.next() ?? ""
+            switch flag {
+            case "--corpus": corpus = value
+            case "--instances": instances = Int(value) ?? instances
+            case "--repeat": repeatCount = Int(value) ?? repeatCount
+            case "--concurrency": concurrency = Int(value) ?? concurrency
+            default: FileHandle.standardError.write(Data("unknown option \(flag)\n".utf8))
+            }
+        }
+    }
+}
+
+func benchParse(_ options: Options) throws {
+    let index = try String(contentsOfFile: options.corpus + "/INDEX.tsv", encoding: .utf8)
+    let paths = index.split(separator: "\n").dropFirst().compactMap { line -> String? in
+        let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+        let path = String(fields[0])
+        guard fields[4] == "yes", path.hasSuffix(".bpmn") || path.hasSuffix(".bpmn20.xml") else { return nil }
+        return path
+    }
+    let blobs = try paths.map { (name: $0, bytes: Array(try Data(contentsOf: URL(fileURLWithPath: options.corpus + "/" + $0)))) }
+    let totalBytes = blobs.reduce(0) { $0 + $1.bytes.count }
+    var parsed = 0, rejected = 0
+    let began = ContinuousClock.now
+    for pass in 0..<options.repeatCount {
+        for blob in blobs {
+            do {
+                _ = try BPMNParser.parse(blob.bytes, resourceName: blob.name)
+                if pass == 0 { parsed += 1 }
+            } catch {
+                if pass == 0 { rejected += 1 }
+            }
+        }
+    }
+    let seconds = (ContinuousClock.now - began).seconds
+    let bytes = totalBytes * options.repeatCount
+    print("swift parse: files=\(blobs.count * options.repeatCount) bytes=\(bytes) seconds=\(fmt(seconds, 3)) "
+        + "MB/s=\(fmt(Double(bytes) / seconds / 1e6, 2))")
+    print("  (per pass: parsed=\(parsed) rejected=\(rejected); repeat=\(options.repeatCount))")
+}
+
+/// Runs `count` instances of the one-task process through start, fetch-and-lock and complete.
+func drive(_ engine: Engine, process: DeployedProcess, count: Int, worker: String) async throws {
+    let request = FetchRequest(workerID: worker, maxTasks: 1, usePriority: false,
+                               topics: [.init(topicName: "bench", lockDuration: 60_000)])
+    for _ in 0..<count {
+        _ = try await engine.startProcessInstance(process, businessKey: nil, variables: ["n": .integer(1)])
+        guard let locked = try await engine.fetchAndLock(request).first else { fatalError("no task fetched") }
+        try await engine.complete(locked.task.id, workerID: worker, variables: ["result": .string("ok")])
+    }
+}
+
+func benchInstances(_ options: Options) async throws {
+    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("one-task.bpmn")
+    for concurrency in [1, options.concurrency] {
+        let engine = Engine(store: MemoryWorkflowStore())
+        _ = try await engine.deploy(name: "bench", resources: [.init(name: "one-task.bpmn", bytes: Array(try Data(contentsOf: path)))])
+        let process = try engine.latestProcess(key: "one_task")
+        try await drive(engine, process: process, count: 1000, worker: "warmup")
+        let perDriver = options.instances / concurrency
+        let began = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for driver in 0..<concurrency {
+                group.addTask { try await drive(engine, process: process, count: perDriver, worker: "w\(driver)") }
+            }
+            try await group.waitForAll()
+        }
+        let seconds = (ContinuousClock.now - began).seconds
+        let running = try await engine.store.instances(definitionKey: nil).count
+        let completed = try await engine.store.historicProcessInstances().filter { $0.state == .completed }.count
+        guard running == 0, completed == perDriver * concurrency + 1000 else {
+            fatalError("expected every instance completed, found running=\(running) completed=\(completed)")
+        }
+        let n = perDriver * concurrency
+        print("swift instances: n=\(n) concurrency=\(concurrency) seconds=\(fmt(seconds, 3)) "
+            + "instances/s=\(fmt(Double(n) / seconds, 1))")
+    }
+    print("  (bench/one-task.bpmn on the embedded store: start -> fetchAndLock -> complete, history kept)")
+}
+
+func fmt(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+let options = Options(CommandLine.arguments)
+try benchParse(options)
+try await benchInstances(options)

@@ -18,18 +18,43 @@ public struct ProcessDefinition: Sendable, Hashable {
     public let flows: [String: SequenceFlow]
     /// Node ids in document order (for deterministic iteration).
     public let nodeOrder: [String]
+    /// Node ids per scope ("" for the process), in document order.
+    private let scopeChildren: [String: [String]]
+    /// The none start event per scope ("" for the process).
+    private let noneStarts: [String: String]
+
+    public init(
+        id: String, name: String?, versionTag: String?, historyTimeToLive: Int?, taskPriority: Int?,
+        isStartableInTasklist: Bool, nodes: [String: FlowNode], flows: [String: SequenceFlow], nodeOrder: [String]
+    ) {
+        self.id = id
+        self.name = name
+        self.versionTag = versionTag
+        self.historyTimeToLive = historyTimeToLive
+        self.taskPriority = taskPriority
+        self.isStartableInTasklist = isStartableInTasklist
+        self.nodes = nodes
+        self.flows = flows
+        self.nodeOrder = nodeOrder
+        var children: [String: [String]] = [:]
+        var starts: [String: String] = [:]
+        for nodeID in nodeOrder {
+            guard let node = nodes[nodeID] else { continue }
+            children[node.parentID ?? "", default: []].append(nodeID)
+            if case .startEvent(.none) = node.kind, starts[node.parentID ?? ""] == nil { starts[node.parentID ?? ""] = nodeID }
+        }
+        scopeChildren = children
+        noneStarts = starts
+    }
 
     /// The nodes directly inside a scope: `nil` for the process itself, else a sub-process id.
     public func children(of scope: String?) -> [FlowNode] {
-        nodeOrder.compactMap { nodes[$0] }.filter { $0.parentID == scope }
+        (scopeChildren[scope ?? ""] ?? []).compactMap { nodes[$0] }
     }
 
     /// The none start event of a scope (the process or an embedded sub-process).
     public func noneStartEvent(in scope: String?) -> FlowNode? {
-        children(of: scope).first {
-            if case .startEvent(.none) = $0.kind { return true }
-            return false
-        }
+        noneStarts[scope ?? ""].flatMap { nodes[$0] }
     }
 
     /// Message start events of the process, by message name.

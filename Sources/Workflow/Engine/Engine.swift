@@ -80,7 +80,7 @@ public final class Engine: Sendable {
         instance.version += isNew ? 0 : 1
         var commit = InstanceCommit(instance: instance)
         var followUps: [Effect] = []
-        var historic = isNew ? nil : try await store.historicProcessInstance(instance.id)
+        var historic: HistoricProcessInstance?
         if isNew {
             historic = HistoricProcessInstance(
                 id: instance.id, businessKey: instance.businessKey, processDefinitionID: runtime.process.id,
@@ -108,6 +108,7 @@ public final class Engine: Sendable {
             case .instanceEnded(let state):
                 historic?.state = state
                 historic?.endTime = runtime.now
+                commit.historicEnd = (state, runtime.now)
             case .startChildInstance, .cancelChildInstance, .notifyParent: followUps.append(effect)
             }
         }

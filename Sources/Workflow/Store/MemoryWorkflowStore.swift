@@ -9,6 +9,11 @@ public final class MemoryWorkflowStore: WorkflowStore {
         var instances: [String: ProcessInstance] = [:]
         var tasks: [String: ExternalTask] = [:]
         var tasksByTopic: [String: Set<String>] = [:]
+        var queue = TaskQueue()
+        /// Per-instance indexes, so a step touches only its own instance's records.
+        var tasksByInstance: [String: Set<String>] = [:]
+        var userTasksByInstance: [String: Set<String>] = [:]
+        var incidentsByInstance: [String: Set<String>] = [:]
         var userTasks: [String: UserTask] = [:]
         var timers: [String: TimerRef] = [:]
         var subscriptions: [String: [String: SubscriptionRef]] = [:]
@@ -52,32 +57,44 @@ public final class MemoryWorkflowStore: WorkflowStore {
             for (taskID, version) in commit.deletedTasks where state.tasks[taskID]?.version != version {
                 throw WorkflowError(.conflict, "External task \(taskID) was updated by another transaction")
             }
-            for taskID in Array(commit.deletedTasks.keys) + commit.cancelledTasks { state.removeTask(taskID) }
+            for taskID in commit.deletedTasks.keys { state.removeTask(taskID) }
+            for taskID in commit.cancelledTasks { state.removeTask(taskID) }
             for var task in commit.createdTasks {
                 state.sequence += 1
                 task.sequence = state.sequence
                 state.tasks[task.id] = task
+                state.queue.file(task)
                 state.tasksByTopic[task.topicName, default: []].insert(task.id)
+                state.tasksByInstance[task.processInstanceID, default: []].insert(task.id)
             }
-            for task in commit.createdUserTasks { state.userTasks[task.id] = task }
-            for id in commit.deletedUserTasks { state.userTasks[id] = nil }
+            for task in commit.createdUserTasks {
+                state.userTasks[task.id] = task
+                state.userTasksByInstance[task.processInstanceID, default: []].insert(task.id)
+            }
+            for id in commit.deletedUserTasks {
+                state.userTasks[id] = nil
+                state.userTasksByInstance[instance.id]?.remove(id)
+            }
             if !commit.resolvedExecutions.isEmpty {
                 let executions = Set(commit.resolvedExecutions)
-                state.incidents = state.incidents.filter { !executions.contains($0.value.executionID) }
+                state.removeIncidents(of: instance.id) { executions.contains($0.executionID) }
             }
-            for incident in commit.raisedIncidents { state.incidents[incident.id] = incident }
+            for incident in commit.raisedIncidents { state.addIncident(incident) }
             state.reindexEvents(old: stored, new: instance)
             if instance.isEnded {
                 state.instances[instance.id] = nil
-                for task in state.userTasks.values where task.processInstanceID == instance.id {
-                    state.userTasks[task.id] = nil
-                }
-                for task in state.tasks.values where task.processInstanceID == instance.id { state.removeTask(task.id) }
-                state.incidents = state.incidents.filter { $0.value.processInstanceID != instance.id }
+                for id in state.userTasksByInstance.removeValue(forKey: instance.id) ?? [] { state.userTasks[id] = nil }
+                for id in state.tasksByInstance[instance.id] ?? [] { state.removeTask(id) }
+                state.tasksByInstance[instance.id] = nil
+                state.removeIncidents(of: instance.id) { _ in true }
             } else {
                 state.instances[instance.id] = instance
             }
             if let historic = commit.historicInstance { state.history[historic.id] = historic }
+            if let end = commit.historicEnd {
+                state.history[instance.id]?.state = end.state
+                state.history[instance.id]?.endTime = end.at
+            }
             for activity in commit.startedActivities { state.activities[instance.id, default: [:]][activity.id] = activity }
             for ended in commit.endedActivities {
                 state.activities[instance.id]?[ended.id]?.endTime = ended.at
@@ -99,10 +116,11 @@ public final class MemoryWorkflowStore: WorkflowStore {
                 throw WorkflowError(.conflict, "External task \(task.id) was updated by another transaction")
             }
             state.tasks[task.id] = task
+            state.queue.file(task)
             switch incident {
             case .none: break
-            case .raise(let incident): state.incidents[incident.id] = incident
-            case .resolve: state.incidents = state.incidents.filter { $0.value.configuration != task.id }
+            case .raise(let incident): state.addIncident(incident)
+            case .resolve: state.removeIncidents(of: task.processInstanceID) { $0.configuration == task.id }
             }
         }
     }
@@ -110,43 +128,36 @@ public final class MemoryWorkflowStore: WorkflowStore {
     public func fetchAndLock(_ request: FetchRequest, now: Date) async throws -> [ExternalTask] {
         guard request.maxTasks > 0 else { return [] }
         return state.withLock { state in
-            var candidates: [(ExternalTask, Int64)] = []
-            for topic in request.topics {
-                for id in state.tasksByTopic[topic.topicName] ?? [] {
-                    guard let task = state.tasks[id], task.isFetchable(at: now), state.matches(task, topic) else {
-                        continue
-                    }
-                    candidates.append((task, topic.lockDuration))
+            state.queue.promote(until: now, tasks: state.tasks)
+            if request.createTimeAscending == false { return state.lockNewestFirst(request, now: now) }
+            var lockDurations: [String: Int64] = [:]
+            for topic in request.topics where lockDurations[topic.topicName] == nil {
+                lockDurations[topic.topicName] = topic.lockDuration
+            }
+            let instances = state.instances
+            let ids = state.queue.take(topics: Array(lockDurations.keys), limit: request.maxTasks, tasks: state.tasks) {
+                task in
+                task.isFetchable(at: now) && request.topics.contains {
+                    $0.topicName == task.topicName && State.matches(task, $0, instances: instances)
                 }
             }
-            candidates.sort { left, right in
-                if request.usePriority, left.0.priority != right.0.priority { return left.0.priority > right.0.priority }
-                if let ascending = request.createTimeAscending, left.0.createTime != right.0.createTime {
-                    return ascending ? left.0.createTime < right.0.createTime : left.0.createTime > right.0.createTime
+            return ids.compactMap { id in
+                guard var task = state.tasks[id] else { return nil }
+                let topic = request.topics.first {
+                    $0.topicName == task.topicName && State.matches(task, $0, instances: state.instances)
                 }
-                return left.0.sequence < right.0.sequence
-            }
-            var locked: [ExternalTask] = []
-            var seen: Set<String> = []
-            for (candidate, lockDuration) in candidates where locked.count < request.maxTasks {
-                guard seen.insert(candidate.id).inserted else { continue }
-                var task = candidate
                 task.workerID = request.workerID
-                task.lockExpirationTime = now.addingTimeInterval(Double(lockDuration) / 1000)
+                task.lockExpirationTime = now.addingTimeInterval(Double(topic?.lockDuration ?? 0) / 1000)
                 task.version += 1
-                state.tasks[task.id] = task
-                locked.append(task)
+                state.tasks[id] = task
+                state.queue.file(task)
+                return task
             }
-            return locked
         }
     }
 
     public func nextFetchableTime(topics: Set<String>, after now: Date) async throws -> Date? {
-        state.withLock { state in
-            topics.flatMap { state.tasksByTopic[$0] ?? [] }.compactMap { state.tasks[$0] }
-                .filter { ($0.retries ?? 1) > 0 && !$0.suspended }
-                .compactMap(\.lockExpirationTime).filter { $0 > now }.min()
-        }
+        state.withLock { $0.queue.nextDelayedTime }
     }
 
     public func userTasks() async throws -> [UserTask] {
@@ -198,8 +209,26 @@ public final class MemoryWorkflowStore: WorkflowStore {
 extension MemoryWorkflowStore.State {
     mutating func removeTask(_ id: String) {
         guard let task = tasks.removeValue(forKey: id) else { return }
+        queue.remove(id)
         tasksByTopic[task.topicName]?.remove(id)
-        incidents = incidents.filter { $0.value.configuration != id }
+        tasksByInstance[task.processInstanceID]?.remove(id)
+        if incidentsByInstance[task.processInstanceID] != nil {
+            removeIncidents(of: task.processInstanceID) { $0.configuration == id }
+        }
+    }
+
+    mutating func addIncident(_ incident: Incident) {
+        incidents[incident.id] = incident
+        incidentsByInstance[incident.processInstanceID, default: []].insert(incident.id)
+    }
+
+    mutating func removeIncidents(of instanceID: String, where matches: (Incident) -> Bool) {
+        guard let ids = incidentsByInstance[instanceID] else { return }
+        for id in ids where incidents[id].map(matches) ?? true {
+            incidents[id] = nil
+            incidentsByInstance[instanceID]?.remove(id)
+        }
+        if incidentsByInstance[instanceID]?.isEmpty == true { incidentsByInstance[instanceID] = nil }
     }
 
     /// Keeps the timer and message indexes in step with the instance's subscriptions.
@@ -216,7 +245,38 @@ extension MemoryWorkflowStore.State {
         }
     }
 
+    /// The rare `sorting: createTime desc` fetch: a scan of the topics' tasks, newest first.
+    mutating func lockNewestFirst(_ request: FetchRequest, now: Date) -> [ExternalTask] {
+        var candidates: [(ExternalTask, Int64)] = []
+        for topic in request.topics {
+            for id in tasksByTopic[topic.topicName] ?? [] {
+                guard let task = tasks[id], task.isFetchable(at: now), matches(task, topic) else { continue }
+                candidates.append((task, topic.lockDuration))
+            }
+        }
+        candidates.sort { left, right in
+            if request.usePriority, left.0.priority != right.0.priority { return left.0.priority > right.0.priority }
+            return left.0.sequence > right.0.sequence
+        }
+        var locked: [ExternalTask] = []
+        for (candidate, lockDuration) in candidates where locked.count < request.maxTasks {
+            guard !locked.contains(where: { $0.id == candidate.id }) else { continue }
+            var task = candidate
+            task.workerID = request.workerID
+            task.lockExpirationTime = now.addingTimeInterval(Double(lockDuration) / 1000)
+            task.version += 1
+            tasks[task.id] = task
+            queue.file(task)
+            locked.append(task)
+        }
+        return locked
+    }
+
     func matches(_ task: ExternalTask, _ topic: FetchRequest.Topic) -> Bool {
+        Self.matches(task, topic, instances: instances)
+    }
+
+    static func matches(_ task: ExternalTask, _ topic: FetchRequest.Topic, instances: [String: ProcessInstance]) -> Bool {
         if let key = topic.businessKey, task.businessKey != key { return false }
         if let ids = topic.processDefinitionIDs, !ids.contains(task.processDefinitionID) { return false }
         if let keys = topic.processDefinitionKeys, !keys.contains(task.processDefinitionKey) { return false }

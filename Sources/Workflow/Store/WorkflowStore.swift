@@ -60,7 +60,10 @@ public struct InstanceCommit: Sendable {
     public var raisedIncidents: [Incident] = []
     /// Executions whose incidents are resolved (applied before `raisedIncidents`).
     public var resolvedExecutions: [String] = []
+    /// The history record of a new instance.
     public var historicInstance: HistoricProcessInstance?
+    /// How and when the instance ended, when it did in this step.
+    public var historicEnd: (state: HistoricProcessInstance.State, at: Date)?
     public var startedActivities: [HistoricActivityInstance] = []
     public var endedActivities: [(id: String, at: Date, canceled: Bool)] = []
 
