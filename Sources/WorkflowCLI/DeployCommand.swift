@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
-import AsyncHTTPClient
 import BPMN
 import Foundation
-import NIOCore
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// `workflow deploy FILE... --url`: deploys BPMN files to a running engine (this one or Camunda 7).
 struct DeployCommand: AsyncParsableCommand {
@@ -31,13 +32,13 @@ struct DeployCommand: AsyncParsableCommand {
             body += Array("\r\n".utf8)
         }
         body += Array("--\(boundary)--\r\n".utf8)
-        var request = HTTPClientRequest(url: url.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/deployment/create")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "multipart/form-data; boundary=\(boundary)")
-        request.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-        let text = String(buffer: try await response.body.collect(upTo: 16 * 1024 * 1024))
-        print(text)
-        if response.status.code != 200 { throw ExitCode(1) }
+        guard let endpoint = URL(string: url.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/deployment/create")
+        else { throw ValidationError("invalid --url \(url)") }
+        var request = URLRequest(url: endpoint, timeoutInterval: 60)
+        request.httpMethod = "POST"
+        request.setValue("multipart/form-data; boundary=\(boundary)", forHTTPHeaderField: "Content-Type")
+        let (data, response) = try await URLSession.shared.upload(for: request, from: Data(body))
+        print(String(decoding: data, as: UTF8.self))
+        if (response as? HTTPURLResponse)?.statusCode != 200 { throw ExitCode(1) }
     }
 }

@@ -229,7 +229,7 @@ extension Engine {
             task.version += 1
             do {
                 try await store.updateExternalTask(task, incident: incident)
-                if task.isFetchable(at: clock.now()) { waiters.notify(topics: [task.topicName]) }
+                if !waiters.isEmpty, task.isFetchable(at: clock.now()) { waiters.notify(topics: [task.topicName]) }
                 return
             } catch let error as WorkflowError where error.code == .conflict {
                 continue

@@ -11,10 +11,15 @@ final class FetchWaiters: Sendable {
 
     private let waiters = Mutex<[UInt64: Waiter]>([:])
     private let nextID = Atomic<UInt64>(0)
+    /// Parked waiters, readable without the lock so that a commit with nobody waiting pays nothing.
+    private let parked = Atomic<Int>(0)
     /// At most this many requests may be parked at once (Camunda's queue capacity is 200; we allow more).
     let capacity = 10_000
 
-    var count: Int { waiters.withLock { $0.count } }
+    var count: Int { parked.load(ordering: .relaxed) }
+
+    /// True when some fetch is parked.
+    var isEmpty: Bool { parked.load(ordering: .relaxed) == 0 }
 
     /// Waits until `notify` names one of the topics, `duration` passes, or the task is cancelled.
     func wait(topics: Set<String>, for duration: Duration) async {
@@ -27,6 +32,7 @@ final class FetchWaiters: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 waiters.withLock { $0[id] = Waiter(topics: topics, continuation: continuation) }
+                parked.wrappingAdd(1, ordering: .relaxed)
                 if Task.isCancelled { resume(id) }
             }
         } onCancel: {
@@ -42,10 +48,13 @@ final class FetchWaiters: Sendable {
             for id in matching.keys { waiters[id] = nil }
             return Array(matching.values)
         }
+        if !woken.isEmpty { parked.wrappingSubtract(woken.count, ordering: .relaxed) }
         for waiter in woken { waiter.continuation.resume() }
     }
 
     private func resume(_ id: UInt64) {
-        waiters.withLock { $0.removeValue(forKey: id) }?.continuation.resume()
+        guard let waiter = waiters.withLock({ $0.removeValue(forKey: id) }) else { return }
+        parked.wrappingSubtract(1, ordering: .relaxed)
+        waiter.continuation.resume()
     }
 }

@@ -20,7 +20,8 @@ public final class MemoryWorkflowStore: WorkflowStore {
         var startTimers: [String: StartTimer] = [:]
         var incidents: [String: Incident] = [:]
         var history: [String: HistoricProcessInstance] = [:]
-        var activities: [String: [String: HistoricActivityInstance]] = [:]
+        /// Activity history per instance, in start order (a handful per instance: an array beats a table).
+        var activities: [String: [HistoricActivityInstance]] = [:]
         var sequence: Int64 = 0
     }
 
@@ -95,10 +96,15 @@ public final class MemoryWorkflowStore: WorkflowStore {
                 state.history[instance.id]?.state = end.state
                 state.history[instance.id]?.endTime = end.at
             }
-            for activity in commit.startedActivities { state.activities[instance.id, default: [:]][activity.id] = activity }
-            for ended in commit.endedActivities {
-                state.activities[instance.id]?[ended.id]?.endTime = ended.at
-                state.activities[instance.id]?[ended.id]?.canceled = ended.canceled
+            if !commit.startedActivities.isEmpty || !commit.endedActivities.isEmpty {
+                var activities = state.activities.removeValue(forKey: instance.id) ?? []
+                activities += commit.startedActivities
+                for ended in commit.endedActivities {
+                    guard let index = activities.lastIndex(where: { $0.id == ended.id }) else { continue }
+                    activities[index].endTime = ended.at
+                    activities[index].canceled = ended.canceled
+                }
+                state.activities[instance.id] = activities
             }
         }
     }
@@ -200,8 +206,8 @@ public final class MemoryWorkflowStore: WorkflowStore {
 
     public func historicActivityInstances(processInstanceID: String?) async throws -> [HistoricActivityInstance] {
         state.withLock { state in
-            let groups = processInstanceID.map { [state.activities[$0] ?? [:]] } ?? Array(state.activities.values)
-            return groups.flatMap(\.values).sorted { $0.sequence < $1.sequence }
+            if let processInstanceID { return state.activities[processInstanceID] ?? [] }
+            return state.activities.values.flatMap { $0 }.sorted { $0.startTime < $1.startTime }
         }
     }
 }
