@@ -13,6 +13,7 @@ struct Options {
     var instances = 50_000
     var repeatCount = 3
     var concurrency = 4
+    var skipParse = false
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -23,6 +24,7 @@ struct Options {
             case "--instances": instances = Int(value) ?? instances
             case "--repeat": repeatCount = Int(value) ?? repeatCount
             case "--concurrency": concurrency = Int(value) ?? concurrency
+            case "--skip-parse": skipParse = value == "true"
             default: FileHandle.standardError.write(Data("unknown option \(flag)\n".utf8))
             }
         }
@@ -104,6 +106,28 @@ extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
+/// The pure state machine alone (no store, no async): what one instance costs the runtime itself.
+func benchRuntime(_ options: Options) async throws {
+    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("one-task.bpmn")
+    let engine = Engine(store: MemoryWorkflowStore())
+    _ = try await engine.deploy(name: "bench", resources: [.init(name: "one-task.bpmn", bytes: Array(try Data(contentsOf: path)))])
+    let process = try engine.latestProcess(key: "one_task")
+    let began = ContinuousClock.now
+    for _ in 0..<options.instances {
+        var runtime = try Runtime.start(process: process, businessKey: nil, variables: ["n": .integer(1)], now: Date())
+        guard case .createExternalTask(let task)? = runtime.effects.first(where: {
+            if case .createExternalTask = $0 { true } else { false }
+        }) else { fatalError("no task") }
+        runtime = Runtime(instance: runtime.instance, process: process, now: Date())
+        try runtime.completeExternalTask(task.id, variables: ["result": .string("ok")], localVariables: [:])
+        guard runtime.instance.isEnded else { fatalError("not ended") }
+    }
+    let seconds = (ContinuousClock.now - began).seconds
+    print("swift runtime only: n=\(options.instances) seconds=\(fmt(seconds, 3)) instances/s=\(fmt(Double(options.instances) / seconds, 1))")
+}
+
 let options = Options(CommandLine.arguments)
-try benchParse(options)
+if !options.skipParse { try benchParse(options) }
 try await benchInstances(options)
+try await benchRuntime(options)

@@ -1,22 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
 
 /// One flow node of a process: what it is (`kind`) and how it is wired.
-public struct FlowNode: Sendable, Hashable {
+///
+/// An immutable class rather than a struct: the engine looks nodes up on every token move, and a reference costs
+/// one retain where a copy of this many fields costs a dozen.
+public final class FlowNode: Sendable, Hashable {
     public let id: String
     public let name: String?
     public let kind: FlowNodeKind
     /// The embedded sub-process that contains this node, or nil at process level.
     public let parentID: String?
     /// Incoming sequence flow ids.
-    public internal(set) var incoming: [String]
+    public let incoming: [String]
     /// Outgoing sequence flow ids, in document order.
-    public internal(set) var outgoing: [String]
+    public let outgoing: [String]
     /// The default flow of an exclusive or inclusive gateway or of an activity.
     public let defaultFlow: String?
     /// Multi-instance loop characteristics, if any.
     public let multiInstance: MultiInstance?
     /// Boundary events attached to this activity.
-    public internal(set) var boundaryEventIDs: [String]
+    public let boundaryEventIDs: [String]
     /// Input mappings evaluated when the activity starts; they create local variables.
     public let inputs: [VariableMapping]
     /// Output mappings evaluated when the activity ends; they set variables in the parent scope.
@@ -25,16 +28,54 @@ public struct FlowNode: Sendable, Hashable {
     public let isAsync: Bool
     /// 1-based line of the element in its file.
     public let line: Int
-
     /// The Camunda activity type name (`serviceTask`, `exclusiveGateway`, ...), used in REST and history.
     public let elementType: String
-
     /// True for tasks, sub-processes and call activities (things boundary events attach to).
-    public var isActivity: Bool {
+    public let isActivity: Bool
+
+    init(
+        id: String, name: String?, kind: FlowNodeKind, parentID: String?, incoming: [String] = [],
+        outgoing: [String] = [], defaultFlow: String?, multiInstance: MultiInstance?, boundaryEventIDs: [String] = [],
+        inputs: [VariableMapping], outputs: [VariableMapping], isAsync: Bool, line: Int, elementType: String
+    ) {
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.parentID = parentID
+        self.incoming = incoming
+        self.outgoing = outgoing
+        self.defaultFlow = defaultFlow
+        self.multiInstance = multiInstance
+        self.boundaryEventIDs = boundaryEventIDs
+        self.inputs = inputs
+        self.outputs = outputs
+        self.isAsync = isAsync
+        self.line = line
+        self.elementType = elementType
         switch kind {
-        case .serviceTask, .userTask, .receiveTask, .task, .subProcess, .callActivity: true
-        default: false
+        case .serviceTask, .userTask, .receiveTask, .task, .subProcess, .callActivity: isActivity = true
+        default: isActivity = false
         }
+    }
+
+    /// The same node with its flows and boundary events wired.
+    func wired(incoming: [String], outgoing: [String], boundaryEventIDs: [String]) -> FlowNode {
+        FlowNode(
+            id: id, name: name, kind: kind, parentID: parentID, incoming: incoming, outgoing: outgoing,
+            defaultFlow: defaultFlow, multiInstance: multiInstance, boundaryEventIDs: boundaryEventIDs, inputs: inputs,
+            outputs: outputs, isAsync: isAsync, line: line, elementType: elementType)
+    }
+
+    public static func == (left: FlowNode, right: FlowNode) -> Bool {
+        left === right || (left.id == right.id && left.kind == right.kind && left.parentID == right.parentID
+            && left.incoming == right.incoming && left.outgoing == right.outgoing && left.defaultFlow == right.defaultFlow
+            && left.multiInstance == right.multiInstance && left.boundaryEventIDs == right.boundaryEventIDs
+            && left.inputs == right.inputs && left.outputs == right.outputs && left.name == right.name)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(parentID)
     }
 }
 

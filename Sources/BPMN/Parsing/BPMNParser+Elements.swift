@@ -36,9 +36,8 @@ extension ParseContext {
         }
         let (inputs, outputs) = ioMappings(element)
         return FlowNode(
-            id: id, name: element["name"], kind: kind, parentID: parentID, incoming: [], outgoing: [],
-            defaultFlow: element["default"], multiInstance: multiInstance, boundaryEventIDs: [],
-            inputs: inputs, outputs: outputs,
+            id: id, name: element["name"], kind: kind, parentID: parentID,
+            defaultFlow: element["default"], multiInstance: multiInstance, inputs: inputs, outputs: outputs,
             isAsync: element.camunda("asyncBefore") == "true" || element.camunda("asyncAfter") == "true",
             line: element.line, elementType: Self.elementType(element))
     }

@@ -30,12 +30,17 @@ struct GraphBuilder {
 
     /// Wires flows and boundary events once every node is known. Dangling references are left for the validator.
     mutating func finish() {
+        var incoming: [String: [String]] = [:]
+        var outgoing: [String: [String]] = [:]
+        var boundaries: [String: [String]] = [:]
         for flow in pendingFlows {
-            nodes[flow.sourceID]?.outgoing.append(flow.id)
-            nodes[flow.targetID]?.incoming.append(flow.id)
+            outgoing[flow.sourceID, default: []].append(flow.id)
+            incoming[flow.targetID, default: []].append(flow.id)
         }
-        for (boundaryID, activityID) in pendingBoundaries {
-            nodes[activityID]?.boundaryEventIDs.append(boundaryID)
+        for (boundaryID, activityID) in pendingBoundaries { boundaries[activityID, default: []].append(boundaryID) }
+        for (id, node) in nodes {
+            nodes[id] = node.wired(
+                incoming: incoming[id] ?? [], outgoing: outgoing[id] ?? [], boundaryEventIDs: boundaries[id] ?? [])
         }
         pendingFlows = []
         pendingBoundaries = []

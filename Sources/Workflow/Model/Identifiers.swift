@@ -3,16 +3,16 @@ import Synchronization
 
 /// Generates the ids the engine hands out, in UUID shape (8-4-4-4-12 lower-case hex).
 ///
-/// The first 64 bits are random per process, the last 64 bits a counter scrambled by a bijection (splitmix64), so
-/// ids are unique within a process, differ between processes (engine replicas), look random, and cost no syscall
-/// (Foundation's `UUID()` reads the system random source on every call).
+/// The last 64 bits are a counter scrambled by a bijection (splitmix64), so ids are unique within a process; the first
+/// 64 bits mix in a random per-process prefix, so ids of different processes (engine replicas) differ. They look
+/// random and cost no syscall (Foundation's `UUID()` reads the system random source on every call).
 public enum IDGenerator {
     private static let prefix: UInt64 = UInt64.random(in: .min ... .max)
     private static let counter = Atomic<UInt64>(UInt64.random(in: 0 ... (1 << 40)))
 
     public static func next() -> String {
         let sequence = counter.wrappingAdd(1, ordering: .relaxed).newValue
-        return format(prefix, scramble(sequence))
+        return format(scramble(prefix ^ sequence), scramble(sequence))
     }
 
     /// splitmix64's finaliser: a bijection on UInt64, so distinct counters give distinct values.

@@ -40,7 +40,10 @@ extension Runtime {
             }
         }
         if chosen.isEmpty, let defaultID = node.defaultFlow, let flow = definition.flows[defaultID] { chosen = [flow] }
-        let isGateway = [.exclusiveGateway, .inclusiveGateway].contains(node.kind)
+        let isGateway: Bool = switch node.kind {
+        case .exclusiveGateway, .inclusiveGateway: true
+        default: false
+        }
         if chosen.isEmpty, isGateway || !flows.isEmpty {
             raiseIncident(tokenID, "No outgoing sequence flow for the element with id '\(node.id)' could be selected "
                 + "for continuing the process")
@@ -84,6 +87,7 @@ extension Runtime {
 
     /// Fires every inclusive join that has waiting tokens and no token upstream that could still reach it.
     mutating func fireReadyInclusiveJoins() {
+        guard instance.tokens.values.contains(where: { $0.state == .waitingJoin }) else { return }
         let waiting = instance.tokens.values.filter { $0.state == .waitingJoin }.sorted { $0.id < $1.id }
         var fired: Set<String> = []
         for token in waiting {

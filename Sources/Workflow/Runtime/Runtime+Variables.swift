@@ -80,9 +80,8 @@ extension Runtime {
     }
 
     mutating func recordEnd(_ tokenID: String, canceled: Bool) {
-        guard let token = instance.tokens[tokenID], endedActivities.insert(token.activityInstanceID).inserted else {
-            return
-        }
+        guard let token = instance.tokens[tokenID], !endedActivities.contains(token.activityInstanceID) else { return }
+        endedActivities.append(token.activityInstanceID)
         effects.append(.activityEnded(id: token.activityInstanceID, at: now, canceled: canceled))
     }
 }

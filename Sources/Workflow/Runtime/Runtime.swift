@@ -13,15 +13,18 @@ public struct Runtime: Sendable {
     public internal(set) var effects: [Effect] = []
     /// Tokens to move, in order (a queue instead of recursion keeps long chains off the stack).
     var pending: [String] = []
-    /// Activity instances whose end was already recorded in this step.
-    var endedActivities: Set<String> = []
+    /// Activity instances whose end was already recorded in this step (a few per step: an array is cheapest).
+    var endedActivities: [String] = []
 
-    var definition: ProcessDefinition { process.definition }
+    /// The process graph, held once (reading it through `process` would copy the struct on every access).
+    let definition: ProcessDefinition
 
     public init(instance: ProcessInstance, process: DeployedProcess, now: Date) {
         self.instance = instance
         self.process = process
+        self.definition = process.definition
         self.now = now
+        effects.reserveCapacity(8)
     }
 
     /// Starts a new instance at the none start event, or at `startNodeID` (a message or timer start event).
