@@ -3,7 +3,9 @@
 // WorkflowBench: in-process benchmarks of the engine, printed in the same shape as bench/spiff_bench.py.
 //   parse:     every well-formed .bpmn / .bpmn20.xml file of ../shared/bpmn-corpus through BPMNParser (MB/s)
 //   instances: bench/one-task.bpmn on the embedded store: start, fetchAndLock, complete (instances/s)
-// Usage: WorkflowBench [--corpus DIR] [--instances N] [--repeat R] [--concurrency C]
+//   runtime:   the pure state machine alone (no store), for the same process
+// Usage: WorkflowBench [--corpus DIR] [--instances N] [--repeat R] [--concurrency C] [--skip-parse true]
+//                      [--phases true]
 import BPMN
 import Foundation
 import Workflow
@@ -14,6 +16,7 @@ struct Options {
     var repeatCount = 3
     var concurrency = 4
     var skipParse = false
+    var phases = false
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -25,6 +28,7 @@ struct Options {
             case "--repeat": repeatCount = Int(value) ?? repeatCount
             case "--concurrency": concurrency = Int(value) ?? concurrency
             case "--skip-parse": skipParse = value == "true"
+            case "--phases": phases = value == "true"
             default: FileHandle.standardError.write(Data("unknown option \(flag)\n".utf8))
             }
         }
@@ -131,3 +135,4 @@ let options = Options(CommandLine.arguments)
 if !options.skipParse { try benchParse(options) }
 try await benchInstances(options)
 try await benchRuntime(options)
+if options.phases { try await Task { try await benchPhases(options) }.value }

@@ -3,7 +3,8 @@
 /// One executable `<bpmn:process>`: an immutable graph of flow nodes and sequence flows.
 ///
 /// Nodes of embedded sub-processes live in the same tables; `FlowNode.parentID` names their sub-process.
-public struct ProcessDefinition: Sendable, Hashable {
+/// An immutable class: the engine passes it on every step, and a reference is cheaper to copy than its tables.
+public final class ProcessDefinition: Sendable, Hashable {
     /// The process id, which Camunda calls the process definition key.
     public let id: String
     public let name: String?
@@ -72,6 +73,16 @@ public struct ProcessDefinition: Sendable, Hashable {
             if case .startEvent(.timer) = $0.kind { return true }
             return false
         }
+    }
+
+    public static func == (left: ProcessDefinition, right: ProcessDefinition) -> Bool {
+        left === right || (left.id == right.id && left.nodes == right.nodes && left.flows == right.flows
+            && left.name == right.name && left.versionTag == right.versionTag && left.taskPriority == right.taskPriority)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(nodeOrder)
     }
 
     /// Boundary events attached to an activity.

@@ -15,8 +15,8 @@ public struct Deployment: Sendable, Hashable {
     public let processes: [DeployedProcess]
 }
 
-/// One version of a process definition, as deployed.
-public struct DeployedProcess: Sendable, Hashable {
+/// One version of a process definition, as deployed. Immutable; a class so steps share it instead of copying it.
+public final class DeployedProcess: Sendable, Hashable {
     /// `key:version:uuid`, Camunda's process definition id.
     public let id: String
     public let key: String
@@ -28,4 +28,23 @@ public struct DeployedProcess: Sendable, Hashable {
 
     public var name: String? { definition.name }
     public var versionTag: String? { definition.versionTag }
+
+    public init(
+        id: String, key: String, version: Int, deploymentID: String, resourceName: String,
+        definition: ProcessDefinition, tenantID: String?
+    ) {
+        self.id = id
+        self.key = key
+        self.version = version
+        self.deploymentID = deploymentID
+        self.resourceName = resourceName
+        self.definition = definition
+        self.tenantID = tenantID
+    }
+
+    public static func == (left: DeployedProcess, right: DeployedProcess) -> Bool {
+        left === right || (left.id == right.id && left.definition == right.definition)
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(id) }
 }

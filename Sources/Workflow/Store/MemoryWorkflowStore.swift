@@ -8,11 +8,8 @@ public final class MemoryWorkflowStore: WorkflowStore {
         var deployments: [Deployment] = []
         var instances: [String: ProcessInstance] = [:]
         var tasks: [String: ExternalTask] = [:]
-        var tasksByTopic: [String: Set<String>] = [:]
         var queue = TaskQueue()
-        /// Per-instance indexes, so a step touches only its own instance's records.
-        var tasksByInstance: [String: Set<String>] = [:]
-        var userTasksByInstance: [String: Set<String>] = [:]
+        /// Incidents per instance, so a step touches only its own instance's incidents.
         var incidentsByInstance: [String: Set<String>] = [:]
         var userTasks: [String: UserTask] = [:]
         var timers: [String: TimerRef] = [:]
@@ -65,17 +62,9 @@ public final class MemoryWorkflowStore: WorkflowStore {
                 task.sequence = state.sequence
                 state.tasks[task.id] = task
                 state.queue.file(task)
-                state.tasksByTopic[task.topicName, default: []].insert(task.id)
-                state.tasksByInstance[task.processInstanceID, default: []].insert(task.id)
             }
-            for task in commit.createdUserTasks {
-                state.userTasks[task.id] = task
-                state.userTasksByInstance[task.processInstanceID, default: []].insert(task.id)
-            }
-            for id in commit.deletedUserTasks {
-                state.userTasks[id] = nil
-                state.userTasksByInstance[instance.id]?.remove(id)
-            }
+            for task in commit.createdUserTasks { state.userTasks[task.id] = task }
+            for id in commit.deletedUserTasks { state.userTasks[id] = nil }
             if !commit.resolvedExecutions.isEmpty {
                 let executions = Set(commit.resolvedExecutions)
                 state.removeIncidents(of: instance.id) { executions.contains($0.executionID) }
@@ -84,9 +73,14 @@ public final class MemoryWorkflowStore: WorkflowStore {
             state.reindexEvents(old: stored, new: instance)
             if instance.isEnded {
                 state.instances[instance.id] = nil
-                for id in state.userTasksByInstance.removeValue(forKey: instance.id) ?? [] { state.userTasks[id] = nil }
-                for id in state.tasksByInstance[instance.id] ?? [] { state.removeTask(id) }
-                state.tasksByInstance[instance.id] = nil
+                // Whatever the instance still waited on goes with it (its tokens name every task).
+                for token in stored?.tokens.values ?? [:].values {
+                    switch token.state {
+                    case .waitingTask(let id): state.removeTask(id)
+                    case .waitingUserTask(let id): state.userTasks[id] = nil
+                    default: break
+                    }
+                }
                 state.removeIncidents(of: instance.id) { _ in true }
             } else {
                 state.instances[instance.id] = instance
@@ -97,15 +91,18 @@ public final class MemoryWorkflowStore: WorkflowStore {
                 state.history[instance.id]?.endTime = end.at
             }
             if !commit.startedActivities.isEmpty || !commit.endedActivities.isEmpty {
-                var activities = state.activities.removeValue(forKey: instance.id) ?? []
-                activities += commit.startedActivities
-                for ended in commit.endedActivities {
-                    guard let index = activities.lastIndex(where: { $0.id == ended.id }) else { continue }
-                    activities[index].endTime = ended.at
-                    activities[index].canceled = ended.canceled
-                }
-                state.activities[instance.id] = activities
+                Self.record(commit, in: &state.activities[instance.id, default: []])
             }
+        }
+    }
+
+    /// Appends started activities and stamps ended ones, in place.
+    private static func record(_ commit: InstanceCommit, in activities: inout [HistoricActivityInstance]) {
+        activities += commit.startedActivities
+        for ended in commit.endedActivities {
+            guard let index = activities.lastIndex(where: { $0.id == ended.id }) else { continue }
+            activities[index].endTime = ended.at
+            activities[index].canceled = ended.canceled
         }
     }
 
@@ -216,8 +213,6 @@ extension MemoryWorkflowStore.State {
     mutating func removeTask(_ id: String) {
         guard let task = tasks.removeValue(forKey: id) else { return }
         queue.remove(id)
-        tasksByTopic[task.topicName]?.remove(id)
-        tasksByInstance[task.processInstanceID]?.remove(id)
         if incidentsByInstance[task.processInstanceID] != nil {
             removeIncidents(of: task.processInstanceID) { $0.configuration == id }
         }
@@ -254,11 +249,10 @@ extension MemoryWorkflowStore.State {
     /// The rare `sorting: createTime desc` fetch: a scan of the topics' tasks, newest first.
     mutating func lockNewestFirst(_ request: FetchRequest, now: Date) -> [ExternalTask] {
         var candidates: [(ExternalTask, Int64)] = []
-        for topic in request.topics {
-            for id in tasksByTopic[topic.topicName] ?? [] {
-                guard let task = tasks[id], task.isFetchable(at: now), matches(task, topic) else { continue }
-                candidates.append((task, topic.lockDuration))
-            }
+        for task in tasks.values where task.isFetchable(at: now) {
+            guard let topic = request.topics.first(where: { $0.topicName == task.topicName && matches(task, $0) })
+            else { continue }
+            candidates.append((task, topic.lockDuration))
         }
         candidates.sort { left, right in
             if request.usePriority, left.0.priority != right.0.priority { return left.0.priority > right.0.priority }
