@@ -1,18 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
 import Synchronization
 
-/// Generates the ids the engine hands out, in UUID shape (8-4-4-4-12 lower-case hex).
+/// Generates the ids the engine hands out: 15 characters of `[0-9A-Za-z]`.
 ///
-/// The last 64 bits are a counter scrambled by a bijection (splitmix64), so ids are unique within a process; the first
-/// 64 bits mix in a random per-process prefix, so ids of different processes (engine replicas) differ. They look
-/// random and cost no syscall (Foundation's `UUID()` reads the system random source on every call).
+/// Camunda clients treat ids as opaque strings (Camunda itself can issue plain numbers). Fifteen bytes is the
+/// longest string Swift stores inline, so an id costs no allocation, no reference counting and little hashing,
+/// and ids are copied and hashed on every engine step.
+///
+/// The first 11 characters encode a per-process counter through a bijection (splitmix64) XOR a per-process random
+/// mask: unique within a process and random-looking. The last 4 encode a per-process random tag, so ids of different
+/// processes (engine replicas) differ too. No syscall per id (Foundation's `UUID()` reads the random source).
 public enum IDGenerator {
-    private static let prefix: UInt64 = UInt64.random(in: .min ... .max)
-    private static let counter = Atomic<UInt64>(UInt64.random(in: 0 ... (1 << 40)))
+    private static let mask: UInt64 = UInt64.random(in: .min ... .max)
+    private static let tag: UInt64 = UInt64.random(in: 0..<(62 * 62 * 62 * 62))
+    private static let counter = Atomic<UInt64>(0)
+    static let length = 15
 
     public static func next() -> String {
         let sequence = counter.wrappingAdd(1, ordering: .relaxed).newValue
-        return format(scramble(prefix ^ sequence), scramble(sequence))
+        return format(scramble(sequence) ^ mask, tag: tag)
     }
 
     /// splitmix64's finaliser: a bijection on UInt64, so distinct counters give distinct values.
@@ -23,26 +29,21 @@ public enum IDGenerator {
         return z ^ (z >> 31)
     }
 
-    static func format(_ high: UInt64, _ low: UInt64) -> String {
-        let digits: StaticString = "0123456789abcdef"
-        return String(unsafeUninitializedCapacity: 36) { buffer in
-            var index = 0
-            func put(_ value: UInt64, nibbles: Int) {
-                for shift in stride(from: (nibbles - 1) * 4, through: 0, by: -4) {
-                    buffer[index] = digits.utf8Start[Int((value >> UInt64(shift)) & 0xF)]
-                    index += 1
-                }
+    /// 11 base-62 digits of `value` (62^11 > 2^64), then 4 of `tag`.
+    static func format(_ value: UInt64, tag: UInt64) -> String {
+        let digits: StaticString = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            var rest = value
+            for index in stride(from: 10, through: 0, by: -1) {
+                buffer[index] = digits.utf8Start[Int(rest % 62)]
+                rest /= 62
             }
-            func dash() {
-                buffer[index] = UInt8(ascii: "-")
-                index += 1
+            var tagRest = tag
+            for index in stride(from: 14, through: 11, by: -1) {
+                buffer[index] = digits.utf8Start[Int(tagRest % 62)]
+                tagRest /= 62
             }
-            put(high >> 32, nibbles: 8); dash()
-            put(high >> 16, nibbles: 4); dash()
-            put(high, nibbles: 4); dash()
-            put(low >> 48, nibbles: 4); dash()
-            put(low, nibbles: 12)
-            return 36
+            return length
         }
     }
 }

@@ -70,7 +70,7 @@ public struct Token: Sendable, Hashable, Codable {
     public internal(set) var state: TokenState
     /// Variables local to the current activity instance (inputs, `localVariables`); dropped when it ends.
     public internal(set) var local: [String: VariableValue]
-    /// The activity instance id (`activityId:uuid`) of the current node.
+    /// The activity instance id (`activityId:id`, Camunda's format) of the current node.
     public internal(set) var activityInstanceID: String
     /// True for one iteration of a multi-instance activity.
     var isLoopIteration: Bool
