@@ -244,6 +244,10 @@ extension ProcessInstance {
     public func variables(visibleFrom executionID: String, localOnly: Bool = false) -> [String: VariableValue] {
         guard let token = tokens[executionID] else { return localOnly ? [:] : variables }
         if localOnly { return token.local }
+        if token.scopeID == id {
+            // The common case: a token of the process scope.
+            return token.local.isEmpty ? variables : variables.merging(token.local) { $1 }
+        }
         var chain: [[String: VariableValue]] = []
         var current: String? = token.scopeID
         while let id = current, let scope = scopes[id] {

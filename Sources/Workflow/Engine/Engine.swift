@@ -96,7 +96,7 @@ public final class Engine: Sendable {
             switch effect {
             case .createExternalTask(let task): commit.createdTasks.append(task)
             case .deleteExternalTask(let id):
-                if let deletedTask, deletedTask.id == id { commit.deletedTasks[id] = deletedTask.version } else {
+                if let deletedTask, deletedTask.id == id { commit.deletedTasks.append((id, deletedTask.version)) } else {
                     commit.cancelledTasks.append(id)
                 }
             case .createUserTask(let task): commit.createdUserTasks.append(task)

@@ -48,14 +48,17 @@ public final class MemoryWorkflowStore: WorkflowStore {
     public func commit(_ commit: InstanceCommit) async throws {
         try state.withLock { (state: inout State) throws(WorkflowError) in
             let instance = commit.instance
-            let stored = state.instances[instance.id]
-            guard (stored?.version ?? -1) + 1 == instance.version else {
-                throw WorkflowError(.conflict, "Process instance \(instance.id) was updated by another transaction")
+            // One table access: put the new state in, and put the old one back if the version check fails.
+            let stored = instance.isEnded ? state.instances.removeValue(forKey: instance.id)
+                : state.instances.updateValue(instance, forKey: instance.id)
+            guard (stored?.version ?? -1) + 1 == instance.version,
+                  commit.deletedTasks.allSatisfy({ state.tasks[$0.id]?.version == $0.version })
+            else {
+                state.instances[instance.id] = stored
+                throw WorkflowError(.conflict, "Process instance \(instance.id) or one of its tasks was updated by "
+                    + "another transaction")
             }
-            for (taskID, version) in commit.deletedTasks where state.tasks[taskID]?.version != version {
-                throw WorkflowError(.conflict, "External task \(taskID) was updated by another transaction")
-            }
-            for taskID in commit.deletedTasks.keys { state.removeTask(taskID) }
+            for (taskID, _) in commit.deletedTasks { state.removeTask(taskID) }
             for taskID in commit.cancelledTasks { state.removeTask(taskID) }
             for var task in commit.createdTasks {
                 state.sequence += 1
@@ -72,7 +75,6 @@ public final class MemoryWorkflowStore: WorkflowStore {
             for incident in commit.raisedIncidents { state.addIncident(incident) }
             state.reindexEvents(old: stored, new: instance)
             if instance.isEnded {
-                state.instances[instance.id] = nil
                 // Whatever the instance still waited on goes with it (its tokens name every task).
                 for token in stored?.tokens.values ?? [:].values {
                     switch token.state {
@@ -82,18 +84,20 @@ public final class MemoryWorkflowStore: WorkflowStore {
                     }
                 }
                 state.removeIncidents(of: instance.id) { _ in true }
-            } else {
-                state.instances[instance.id] = instance
             }
             if let historic = commit.historicInstance { state.history[historic.id] = historic }
-            if let end = commit.historicEnd {
-                state.history[instance.id]?.state = end.state
-                state.history[instance.id]?.endTime = end.at
-            }
+            if let end = commit.historicEnd { Self.end(&state.history[instance.id], end) }
             if !commit.startedActivities.isEmpty || !commit.endedActivities.isEmpty {
                 Self.record(commit, in: &state.activities[instance.id, default: []])
             }
         }
+    }
+
+    private static func end(
+        _ historic: inout HistoricProcessInstance?, _ end: (state: HistoricProcessInstance.State, at: Date)
+    ) {
+        historic?.state = end.state
+        historic?.endTime = end.at
     }
 
     /// Appends started activities and stamps ended ones, in place.

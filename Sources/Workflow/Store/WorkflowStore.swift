@@ -52,7 +52,7 @@ public struct InstanceCommit: Sendable {
     public var instance: ProcessInstance
     public var createdTasks: [ExternalTask] = []
     /// Settled tasks with the version they had when read; a different version is a conflict.
-    public var deletedTasks: [String: Int] = [:]
+    public var deletedTasks: [(id: String, version: Int)] = []
     /// Tasks deleted without a version check (cancelled by the instance itself).
     public var cancelledTasks: [String] = []
     public var createdUserTasks: [UserTask] = []
