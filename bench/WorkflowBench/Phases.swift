@@ -6,11 +6,7 @@ import Workflow
 /// `--phases`: the cost of each engine verb on its own, with `n` instances in the store (start all, fetch all,
 /// complete all), so a regression shows which verb it is in.
 func benchPhases(_ options: Options) async throws {
-    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("one-task.bpmn")
-    let engine = Engine(store: MemoryWorkflowStore())
-    _ = try await engine.deploy(name: "bench", resources: [.init(name: "one-task.bpmn", bytes: Array(try Data(contentsOf: path)))])
-    let process = try engine.latestProcess(key: "one_task")
+    let (engine, process) = try await oneTaskEngine()
     let n = options.instances
     var began = ContinuousClock.now
     for _ in 0..<n { _ = try await engine.startProcessInstance(process, businessKey: nil, variables: ["n": .integer(1)]) }

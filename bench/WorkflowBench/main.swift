@@ -75,13 +75,19 @@ func drive(_ engine: Engine, process: DeployedProcess, count: Int, worker: Strin
     }
 }
 
-func benchInstances(_ options: Options) async throws {
+/// A fresh engine on the embedded store with bench/one-task.bpmn deployed.
+func oneTaskEngine() async throws -> (Engine, DeployedProcess) {
     let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("one-task.bpmn")
+    let engine = Engine(store: MemoryWorkflowStore())
+    let bytes = Array(try Data(contentsOf: path))
+    _ = try await engine.deploy(name: "bench", resources: [.init(name: "one-task.bpmn", bytes: bytes)])
+    return (engine, try engine.latestProcess(key: "one_task"))
+}
+
+func benchInstances(_ options: Options) async throws {
     for concurrency in [1, options.concurrency] {
-        let engine = Engine(store: MemoryWorkflowStore())
-        _ = try await engine.deploy(name: "bench", resources: [.init(name: "one-task.bpmn", bytes: Array(try Data(contentsOf: path)))])
-        let process = try engine.latestProcess(key: "one_task")
+        let (engine, process) = try await oneTaskEngine()
         try await drive(engine, process: process, count: 1000, worker: "warmup")
         let perDriver = options.instances / concurrency
         let began = ContinuousClock.now
@@ -112,11 +118,7 @@ extension Duration {
 
 /// The pure state machine alone (no store, no async): what one instance costs the runtime itself.
 func benchRuntime(_ options: Options) async throws {
-    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("one-task.bpmn")
-    let engine = Engine(store: MemoryWorkflowStore())
-    _ = try await engine.deploy(name: "bench", resources: [.init(name: "one-task.bpmn", bytes: Array(try Data(contentsOf: path)))])
-    let process = try engine.latestProcess(key: "one_task")
+    let (_, process) = try await oneTaskEngine()
     let began = ContinuousClock.now
     for _ in 0..<options.instances {
         var runtime = try Runtime.start(process: process, businessKey: nil, variables: ["n": .integer(1)], now: Date())
