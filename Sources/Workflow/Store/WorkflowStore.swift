@@ -25,7 +25,8 @@ public protocol WorkflowStore: Sendable {
     func updateExternalTask(_ task: ExternalTask, incident: IncidentChange) async throws
     /// Locks up to `maxTasks` fetchable tasks for the worker in one atomic step and returns them.
     func fetchAndLock(_ request: FetchRequest, now: Date) async throws -> [ExternalTask]
-    /// The earliest time a task of these topics becomes fetchable by lock expiry or retry timeout.
+    /// The earliest time a task of these topics may become fetchable by lock expiry or retry timeout. A store may
+    /// answer earlier (e.g. across all topics): a long poll woken early fetches again and goes back to waiting.
     func nextFetchableTime(topics: Set<String>, after now: Date) async throws -> Date?
     func userTasks() async throws -> [UserTask]
 
