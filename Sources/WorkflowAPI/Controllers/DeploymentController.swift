@@ -15,6 +15,8 @@ struct DeploymentController<Context: RequestContext> {
         group.get("deployment", use: list)
         group.get("deployment/count", use: count)
         group.get("deployment/:id", use: get)
+        group.get("deployment/:id/resources", use: resources)
+        group.get("deployment/:id/resources/:resource/data", use: resourceData)
         group.delete("deployment/:id", use: delete)
     }
 
@@ -80,6 +82,33 @@ struct DeploymentController<Context: RequestContext> {
             throw WorkflowError(.notFound, "Deployment with id '\(id)' does not exist")
         }
         return JSONResponse.make(.object(DTO.deployment(deployment, base: base)))
+    }
+
+    private func deployment(_ context: Context) throws -> Deployment {
+        let id = try context.parameters.require("id")
+        guard let deployment = engine.deployments().first(where: { $0.id == id }) else {
+            throw WorkflowError(.notFound, "Deployment with id '\(id)' does not exist")
+        }
+        return deployment
+    }
+
+    /// Resources of a deployment: `[{id, name, deploymentId}]`; a resource's id is its name.
+    @Sendable func resources(_ request: Request, context: Context) async throws -> Response {
+        let deployment = try deployment(context)
+        return JSONResponse.make(.array(deployment.resources.keys.sorted().map { name in
+            .object(["id": .string(name), "name": .string(name), "deploymentId": .string(deployment.id)])
+        }))
+    }
+
+    @Sendable func resourceData(_ request: Request, context: Context) async throws -> Response {
+        let deployment = try deployment(context)
+        let name = try context.parameters.require("resource")
+        guard let bytes = deployment.resources[name] else {
+            throw WorkflowError(.notFound, "Deployment resource with resource id '\(name)' for deployment id "
+                + "'\(deployment.id)' does not exist.")
+        }
+        return Response(status: .ok, headers: [.contentType: "application/octet-stream"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     @Sendable func delete(_ request: Request, context: Context) async throws -> Response {

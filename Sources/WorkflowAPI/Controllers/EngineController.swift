@@ -12,6 +12,7 @@ struct EngineController<Context: RequestContext> {
         group.get("engine") { _, _ in JSONResponse.make(.array([.object(["name": .string("default")])])) }
         group.get("incident", use: incidents)
         group.get("incident/count", use: incidentCount)
+        group.get("incident/:id", use: incident)
         group.get("history/process-instance", use: historicInstances)
         group.get("history/process-instance/count", use: historicInstanceCount)
         group.get("history/process-instance/:id", use: historicInstance)
@@ -33,6 +34,14 @@ struct EngineController<Context: RequestContext> {
 
     @Sendable func incidents(_ request: Request, context: Context) async throws -> Response {
         JSONResponse.make(.array(try await filteredIncidents(request).map(DTO.incident)))
+    }
+
+    @Sendable func incident(_ request: Request, context: Context) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard let incident = try await engine.store.incidents().first(where: { $0.id == id }) else {
+            throw WorkflowError(.notFound, "Incident with id \(id) does not exist")
+        }
+        return JSONResponse.make(DTO.incident(incident))
     }
 
     @Sendable func incidentCount(_ request: Request, context: Context) async throws -> Response {

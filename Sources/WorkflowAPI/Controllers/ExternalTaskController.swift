@@ -13,7 +13,9 @@ struct ExternalTaskController<Context: ConnectionAwareContext> {
         group.post("external-task/fetchAndLock", use: fetchAndLock)
         group.get("external-task", use: list)
         group.get("external-task/count", use: count)
+        group.get("external-task/topic-names", use: topicNames)
         group.get("external-task/:id", use: get)
+        group.get("external-task/:id/errorDetails", use: errorDetails)
         group.post("external-task/:id/complete", use: complete)
         group.post("external-task/:id/failure", use: handleFailure)
         group.post("external-task/:id/bpmnError", use: handleBpmnError)
@@ -122,6 +124,26 @@ struct ExternalTaskController<Context: ConnectionAwareContext> {
             if request.queryBool("noRetriesLeft") == true, (task.retries ?? 1) > 0 { return false }
             return true
         }
+    }
+
+    /// Distinct topic names, optionally only of locked, unlocked or retry-left tasks.
+    @Sendable func topicNames(_ request: Request, context: Context) async throws -> Response {
+        let now = engine.clock.now()
+        let names = try await engine.store.externalTasks().filter { task in
+            if request.queryBool("withLockedTasks") == true, !task.isLocked(at: now) { return false }
+            if request.queryBool("withUnlockedTasks") == true, task.isLocked(at: now) { return false }
+            if request.queryBool("withRetriesLeft") == true, (task.retries ?? 1) <= 0 { return false }
+            return true
+        }.map(\.topicName)
+        return JSONResponse.make(.array(Set(names).sorted().map { .string($0) }))
+    }
+
+    /// The failure details of a task as `text/plain`, or 204 when it has none.
+    @Sendable func errorDetails(_ request: Request, context: Context) async throws -> Response {
+        let task = try await engine.externalTask(try context.parameters.require("id"))
+        guard let details = task.errorDetails else { return JSONResponse.noContent }
+        return Response(status: .ok, headers: [.contentType: "text/plain"],
+                        body: .init(byteBuffer: ByteBuffer(string: details)))
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
