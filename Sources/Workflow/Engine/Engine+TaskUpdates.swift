@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+import BPMN
+import Foundation
+
+/// Task verbs that change only the task (and its incident): failure, locks, retries, priority. Each is one
+/// compare-and-set on the task's version, retried when another writer won.
+extension Engine {
+    /// Reports a failure: stores the error, backs the task off by `retryTimeout`, raises an incident at 0 retries.
+    public func handleFailure(
+        _ taskID: String, workerID: String?, errorMessage: String?, errorDetails: String?, retries: Int,
+        retryTimeout: Int64
+    ) async throws {
+        guard retries >= 0 else { throw WorkflowError(.badUserRequest, "The number of retries cannot be negative") }
+        guard retryTimeout >= 0 else { throw WorkflowError(.badUserRequest, "retryTimeout cannot be negative") }
+        try await update(taskID) { task, now throws(WorkflowError) in
+            guard let workerID else { throw WorkflowError(.invalidRequest, "workerId is null") }
+            guard task.workerID == workerID else {
+                throw WorkflowError(.wrongWorker, "Failure of External Task \(taskID) cannot be reported by worker "
+                    + "'\(workerID)'. It is locked by worker '\(task.workerID ?? "null")'.")
+            }
+            task.errorMessage = errorMessage.map { String($0.prefix(666)) }
+            if let errorDetails { task.errorDetails = errorDetails }
+            task.lockExpirationTime = now.addingTimeInterval(Double(retryTimeout) / 1000)
+            return self.setRetries(&task, retries, now: now)
+        }
+    }
+
+    /// Extends the lock of the worker's own, unexpired lock to now + `newDuration`.
+    public func extendLock(_ taskID: String, workerID: String?, newDuration: Int64) async throws {
+        guard newDuration > 0 else {
+            throw WorkflowError(.badUserRequest, "lockTime is not greater than 0")
+        }
+        try await update(taskID) { task, now throws(WorkflowError) in
+            guard let workerID else { throw WorkflowError(.invalidRequest, "workerId is null") }
+            guard task.workerID == workerID else {
+                throw WorkflowError(.wrongWorker, "The lock of the External Task \(taskID) cannot be extended by worker "
+                    + "'\(workerID)'. It is locked by worker '\(task.workerID ?? "null")'.")
+            }
+            guard task.isLocked(at: now) else {
+                throw WorkflowError(.badUserRequest, "Cannot extend a lock that expired")
+            }
+            task.lockExpirationTime = now.addingTimeInterval(Double(newDuration) / 1000)
+            return IncidentChange.none
+        }
+    }
+
+    /// Releases the lock; the task becomes fetchable at once.
+    public func unlock(_ taskID: String) async throws {
+        try await update(taskID) { task, _ throws(WorkflowError) in
+            task.workerID = nil
+            task.lockExpirationTime = nil
+            return IncidentChange.none
+        }
+    }
+
+    /// Locks a task for a worker unless another worker holds an unexpired lock.
+    public func lock(_ taskID: String, workerID: String?, lockDuration: Int64) async throws {
+        guard lockDuration > 0 else { throw WorkflowError(.badUserRequest, "lockTime is not greater than 0") }
+        try await update(taskID) { task, now throws(WorkflowError) in
+            guard let workerID else { throw WorkflowError(.invalidRequest, "workerId is null") }
+            if task.isLocked(at: now), task.workerID != workerID {
+                throw WorkflowError(.badUserRequest, "External task \(taskID) is already locked by worker "
+                    + "'\(task.workerID ?? "null")'.")
+            }
+            task.workerID = workerID
+            task.lockExpirationTime = now.addingTimeInterval(Double(lockDuration) / 1000)
+            return IncidentChange.none
+        }
+    }
+
+    /// Sets retries, raising or resolving the incident as Camunda does.
+    public func setRetries(_ taskID: String, retries: Int) async throws {
+        guard retries >= 0 else { throw WorkflowError(.badUserRequest, "The number of retries cannot be negative") }
+        try await update(taskID) { task, now throws(WorkflowError) in self.setRetries(&task, retries, now: now) }
+    }
+
+    /// Sets the priority of a task.
+    public func setPriority(_ taskID: String, priority: Int64) async throws {
+        try await update(taskID) { task, _ throws(WorkflowError) in
+            task.priority = priority
+            return IncidentChange.none
+        }
+    }
+
+    private func setRetries(_ task: inout ExternalTask, _ retries: Int, now: Date) -> IncidentChange {
+        let hadRetries = (task.retries ?? 1) > 0
+        task.retries = retries
+        if hadRetries, retries <= 0 {
+            return .raise(Incident(
+                type: Incident.failedExternalTask, id: IDGenerator.next(), timestamp: now,
+                processInstanceID: task.processInstanceID, processDefinitionID: task.processDefinitionID,
+                executionID: task.executionID, activityID: task.activityID, configuration: task.id,
+                message: task.errorMessage))
+        }
+        return !hadRetries && retries > 0 ? .resolve : .none
+    }
+
+    /// Compare-and-set on one task, retried when another writer won; wakes fetches the change may serve.
+    private func update(
+        _ taskID: String, _ change: (inout ExternalTask, Date) throws(WorkflowError) -> IncidentChange
+    ) async throws {
+        for _ in 0..<20 {
+            var task = try await externalTask(taskID)
+            let incident = try change(&task, clock.now())
+            task.version += 1
+            do {
+                try await store.updateExternalTask(task, incident: incident)
+                if !waiters.isEmpty, task.isFetchable(at: clock.now()) { waiters.notify(topics: [task.topicName]) }
+                return
+            } catch let error as WorkflowError where error.code == .conflict {
+                continue
+            }
+        }
+        throw WorkflowError(.conflict, "External task \(taskID) is too contended; try again")
+    }
+}

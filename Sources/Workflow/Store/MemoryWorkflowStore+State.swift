@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+
+/// The memory store's table upkeep: task removal, incident indexes, event indexes and fetch filters.
+extension MemoryWorkflowStore.State {
+    mutating func removeTask(_ id: String) {
+        guard let task = tasks.removeValue(forKey: id) else { return }
+        queue.remove(id)
+        if incidentsByInstance[task.processInstanceID] != nil {
+            removeIncidents(of: task.processInstanceID) { $0.configuration == id }
+        }
+    }
+
+    mutating func addIncident(_ incident: Incident) {
+        incidents[incident.id] = incident
+        incidentsByInstance[incident.processInstanceID, default: []].insert(incident.id)
+    }
+
+    mutating func removeIncidents(of instanceID: String, where matches: (Incident) -> Bool) {
+        guard let ids = incidentsByInstance[instanceID] else { return }
+        for id in ids where incidents[id].map(matches) ?? true {
+            incidents[id] = nil
+            incidentsByInstance[instanceID]?.remove(id)
+        }
+        if incidentsByInstance[instanceID]?.isEmpty == true { incidentsByInstance[instanceID] = nil }
+    }
+
+    /// Keeps the timer and message indexes in step with the instance's subscriptions.
+    mutating func reindexEvents(old: ProcessInstance?, new: ProcessInstance) {
+        for id in old?.timers.keys ?? [:].keys { timers[id] = nil }
+        for (id, subscription) in old?.messages ?? [:] { subscriptions[subscription.messageName]?[id] = nil }
+        guard !new.isEnded else { return }
+        for (id, timer) in new.timers {
+            timers[id] = TimerRef(instanceID: new.id, timerID: id, dueDate: timer.dueDate)
+        }
+        for (id, subscription) in new.messages {
+            subscriptions[subscription.messageName, default: [:]][id] = SubscriptionRef(
+                instanceID: new.id, subscriptionID: id, businessKey: new.businessKey)
+        }
+    }
+
+    /// The rare `sorting: createTime desc` fetch: a scan of the topics' tasks, newest first.
+    mutating func lockNewestFirst(_ request: FetchRequest, now: Date) -> [ExternalTask] {
+        var candidates: [(ExternalTask, Int64)] = []
+        for task in tasks.values where task.isFetchable(at: now) {
+            guard let topic = request.topics.first(where: { $0.topicName == task.topicName && matches(task, $0) })
+            else { continue }
+            candidates.append((task, topic.lockDuration))
+        }
+        candidates.sort { left, right in
+            if request.usePriority, left.0.priority != right.0.priority { return left.0.priority > right.0.priority }
+            return left.0.sequence > right.0.sequence
+        }
+        var locked: [ExternalTask] = []
+        for (candidate, lockDuration) in candidates where locked.count < request.maxTasks {
+            guard !locked.contains(where: { $0.id == candidate.id }) else { continue }
+            var task = candidate
+            task.workerID = request.workerID
+            task.lockExpirationTime = now.addingTimeInterval(Double(lockDuration) / 1000)
+            task.version += 1
+            tasks[task.id] = task
+            queue.file(task)
+            locked.append(task)
+        }
+        return locked
+    }
+
+    func matches(_ task: ExternalTask, _ topic: FetchRequest.Topic) -> Bool {
+        Self.matches(task, topic, instances: instances)
+    }
+
+    static func matches(_ task: ExternalTask, _ topic: FetchRequest.Topic, instances: [String: ProcessInstance]) -> Bool {
+        if let key = topic.businessKey, task.businessKey != key { return false }
+        if let ids = topic.processDefinitionIDs, !ids.contains(task.processDefinitionID) { return false }
+        if let keys = topic.processDefinitionKeys, !keys.contains(task.processDefinitionKey) { return false }
+        if let tenants = topic.tenantIDs, !tenants.contains(task.tenantID ?? "") { return false }
+        if topic.withoutTenantID, task.tenantID != nil { return false }
+        if !topic.processVariables.isEmpty {
+            let variables = instances[task.processInstanceID]?.variables ?? [:]
+            return topic.processVariables.contains { variables[$0.key]?.expressionValue == $0.value.expressionValue }
+        }
+        return true
+    }
+}
