@@ -53,12 +53,10 @@ extension Engine {
     private func attachVariables(_ tasks: [ExternalTask], _ selections: [String: VariableSelection]) async throws
         -> [LockedTask]
     {
-        var instances: [String: ProcessInstance] = [:]
+        let instances = try await store.instances(ids: Set(tasks.map(\.processInstanceID)))
         var result: [LockedTask] = []
+        result.reserveCapacity(tasks.count)
         for task in tasks {
-            if instances[task.processInstanceID] == nil {
-                instances[task.processInstanceID] = try await store.instance(task.processInstanceID)
-            }
             let selection = selections[task.topicName] ?? VariableSelection()
             var variables: [String: VariableValue] = [:]
             if let instance = instances[task.processInstanceID], selection.names != [] {
@@ -76,14 +74,12 @@ extension Engine {
         return task
     }
 
-    private func lockedTask(_ id: String, workerID: String?, verb: String) async throws -> ExternalTask {
+    private func checkOwner(_ task: ExternalTask, workerID: String?, verb: String) throws(WorkflowError) {
         guard let workerID else { throw WorkflowError(.invalidRequest, "workerId is null") }
-        let task = try await externalTask(id)
         guard task.workerID == workerID else {
-            throw WorkflowError(.wrongWorker, "\(verb) of External Task \(id) cannot be reported by worker '\(workerID)'. "
-                + "It is locked by worker '\(task.workerID ?? "null")'.")
+            throw WorkflowError(.wrongWorker, "\(verb) of External Task \(task.id) cannot be reported by worker "
+                + "'\(workerID)'. It is locked by worker '\(task.workerID ?? "null")'.")
         }
-        return task
     }
 
     /// Runs an instance step that settles a task, re-reading the task when another worker changed it meanwhile.
@@ -91,9 +87,12 @@ extension Engine {
         _ taskID: String, workerID: String?, verb: String, _ event: @escaping (inout Runtime) throws(WorkflowError) -> Void
     ) async throws {
         for _ in 0..<20 {
-            let task = try await lockedTask(taskID, workerID: workerID, verb: verb)
+            guard let (task, instance) = try await store.externalTaskWithInstance(taskID) else {
+                throw WorkflowError.taskNotFound(taskID)
+            }
+            try checkOwner(task, workerID: workerID, verb: verb)
             do {
-                try await step(task.processInstanceID, deletedTask: (task.id, task.version), event)
+                try await step(task.processInstanceID, deletedTask: (task.id, task.version), preloaded: instance, event)
                 return
             } catch let error as WorkflowError where error.code == .conflict {
                 continue

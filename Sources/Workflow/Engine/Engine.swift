@@ -55,13 +55,15 @@ public final class Engine: Sendable {
     /// Runs one step on an existing instance, retrying when a concurrent step won.
     @discardableResult
     func step(
-        _ instanceID: String, deletedTask: (id: String, version: Int)? = nil,
+        _ instanceID: String, deletedTask: (id: String, version: Int)? = nil, preloaded: ProcessInstance? = nil,
         _ event: (inout Runtime) throws(WorkflowError) -> Void
     ) async throws -> ProcessInstance {
+        var preloaded = preloaded
         for _ in 0..<20 {
-            guard let instance = try await store.instance(instanceID) else {
-                throw WorkflowError.instanceNotFound(instanceID)
-            }
+            var read = preloaded
+            preloaded = nil
+            if read == nil { read = try await store.instance(instanceID) }
+            guard let instance = read else { throw WorkflowError.instanceNotFound(instanceID) }
             var runtime = Runtime(instance: instance, process: try process(id: instance.definitionID), now: clock.now())
             try event(&runtime)
             do {

@@ -112,6 +112,18 @@ public final class MemoryWorkflowStore: WorkflowStore {
 
     public func externalTask(_ id: String) async throws -> ExternalTask? { state.withLock { $0.tasks[id] } }
 
+    public func externalTaskWithInstance(_ id: String) async throws -> (ExternalTask, ProcessInstance?)? {
+        state.withLock { state in state.tasks[id].map { ($0, state.instances[$0.processInstanceID]) } }
+    }
+
+    public func instances(ids: Set<String>) async throws -> [String: ProcessInstance] {
+        state.withLock { state in
+            var found: [String: ProcessInstance] = [:]
+            for id in ids { found[id] = state.instances[id] }
+            return found
+        }
+    }
+
     public func externalTasks() async throws -> [ExternalTask] {
         state.withLock { $0.tasks.values.sorted { $0.sequence < $1.sequence } }
     }

@@ -20,6 +20,10 @@ public protocol WorkflowStore: Sendable {
     /// changed since it was read.
     func commit(_ commit: InstanceCommit) async throws
     func externalTask(_ id: String) async throws -> ExternalTask?
+    /// A task and its instance, read together (one round trip; what settling a task needs).
+    func externalTaskWithInstance(_ id: String) async throws -> (ExternalTask, ProcessInstance?)?
+    /// Running instances by id, read together; missing ids are left out.
+    func instances(ids: Set<String>) async throws -> [String: ProcessInstance]
     func externalTasks() async throws -> [ExternalTask]
     /// Replaces a task if its version is still `task.version - 1`, raising or resolving its incident with it.
     func updateExternalTask(_ task: ExternalTask, incident: IncidentChange) async throws

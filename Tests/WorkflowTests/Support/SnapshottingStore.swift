@@ -32,6 +32,13 @@ final class SnapshottingStore: WorkflowStore {
     func deleteDeployment(_ id: String) async throws { try await base.deleteDeployment(id) }
     func externalTask(_ id: String) async throws -> ExternalTask? { try await base.externalTask(id) }
     func externalTasks() async throws -> [ExternalTask] { try await base.externalTasks() }
+    func externalTaskWithInstance(_ id: String) async throws -> (ExternalTask, ProcessInstance?)? {
+        guard let (task, instance) = try await base.externalTaskWithInstance(id) else { return nil }
+        return (task, try instance.map(roundTrip))
+    }
+    func instances(ids: Set<String>) async throws -> [String: ProcessInstance] {
+        try await base.instances(ids: ids).mapValues(roundTrip)
+    }
     func updateExternalTask(_ task: ExternalTask, incident: IncidentChange) async throws {
         try await base.updateExternalTask(task, incident: incident)
     }
