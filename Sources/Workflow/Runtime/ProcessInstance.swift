@@ -14,11 +14,11 @@ public struct ProcessInstance: Sendable, Hashable, Codable {
     /// The call activity waiting for this instance, when it was started by one.
     public let superInstance: ParentLink?
     /// Variable scopes by id; the root scope's id is the instance id.
-    public internal(set) var scopes: [String: Scope]
+    public internal(set) var scopes: IDTable<Scope>
     /// Tokens (executions) by id.
-    public internal(set) var tokens: [String: Token]
-    public internal(set) var timers: [String: TimerSubscription]
-    public internal(set) var messages: [String: MessageSubscription]
+    public internal(set) var tokens: IDTable<Token>
+    public internal(set) var timers: IDTable<TimerSubscription>
+    public internal(set) var messages: IDTable<MessageSubscription>
     public internal(set) var isEnded: Bool
     /// Optimistic-locking version, managed by the store.
     public var version: Int
@@ -41,7 +41,7 @@ public struct ParentLink: Sendable, Hashable, Codable {
 }
 
 /// A variable scope: the process, an embedded sub-process or one multi-instance level.
-public struct Scope: Sendable, Hashable, Codable {
+public struct Scope: TableRow {
     public enum Kind: String, Sendable, Codable { case process, subProcess, multiInstanceBody, multiInstanceInner }
     public let id: String
     public let kind: Kind
@@ -63,7 +63,7 @@ struct LoopState: Sendable, Hashable, Codable {
 }
 
 /// A token (Camunda: execution) positioned at one flow node.
-public struct Token: Sendable, Hashable, Codable {
+public struct Token: TableRow {
     public let id: String
     public internal(set) var nodeID: String
     public internal(set) var scopeID: String
@@ -98,7 +98,7 @@ public enum TokenState: Sendable, Hashable, Codable {
 }
 
 /// A pending timer of an instance.
-public struct TimerSubscription: Sendable, Hashable, Codable {
+public struct TimerSubscription: TableRow {
     public let id: String
     public let tokenID: String
     /// The catch or boundary event that fires.
@@ -109,7 +109,7 @@ public struct TimerSubscription: Sendable, Hashable, Codable {
 }
 
 /// A pending message subscription of an instance.
-public struct MessageSubscription: Sendable, Hashable, Codable {
+public struct MessageSubscription: TableRow {
     public let id: String
     public let messageName: String
     public let tokenID: String

@@ -44,10 +44,10 @@ extension Runtime {
     /// Drops every timer and message subscription held by a token.
     mutating func unsubscribe(_ tokenID: String) {
         if instance.timers.values.contains(where: { $0.tokenID == tokenID }) {
-            instance.timers = instance.timers.filter { $0.value.tokenID != tokenID }
+            instance.timers = instance.timers.filter { $0.tokenID != tokenID }
         }
         if instance.messages.values.contains(where: { $0.tokenID == tokenID }) {
-            instance.messages = instance.messages.filter { $0.value.tokenID != tokenID }
+            instance.messages = instance.messages.filter { $0.tokenID != tokenID }
         }
     }
 

@@ -58,17 +58,17 @@ extension Runtime {
         recordEnd(tokenID, canceled: false)
         guard let first = flows.first else { return endToken(tokenID) }
         for flow in flows.dropFirst() { spawn(at: flow.targetID, scope: token.scopeID, via: flow.id) }
-        Self.move(&instance.tokens[tokenID], along: first)
+        instance.tokens.update(tokenID) { Self.move(&$0, along: first) }
         pending.append(tokenID)
     }
 
     /// Moves a token onto a flow's target as a new activity instance (one table access for all fields).
-    static func move(_ token: inout Token?, along flow: SequenceFlow) {
-        token?.nodeID = flow.targetID
-        token?.arrivedVia = flow.id
-        token?.state = .active
-        token?.local = [:]
-        token?.activityInstanceID = "\(flow.targetID):\(IDGenerator.next())"
+    static func move(_ token: inout Token, along flow: SequenceFlow) {
+        token.nodeID = flow.targetID
+        token.arrivedVia = flow.id
+        token.state = .active
+        token.local = [:]
+        token.activityInstanceID = "\(flow.targetID):\(IDGenerator.next())"
     }
 
     /// Parallel join: true once a token has arrived on every incoming flow; the others are consumed.

@@ -155,6 +155,6 @@ extension Runtime {
     }
 
     mutating func setState(_ tokenID: String, _ state: TokenState) {
-        instance.tokens[tokenID]?.state = state
+        instance.tokens.update(tokenID) { $0.state = state }
     }
 }

@@ -27,15 +27,15 @@ extension MemoryWorkflowStore.State {
 
     /// Keeps the timer and message indexes in step with the instance's subscriptions.
     mutating func reindexEvents(old: ProcessInstance?, new: ProcessInstance) {
-        for id in old?.timers.keys ?? [:].keys { timers[id] = nil }
-        for (id, subscription) in old?.messages ?? [:] { subscriptions[subscription.messageName]?[id] = nil }
+        for timer in old?.timers.values ?? [] { timers[timer.id] = nil }
+        for subscription in old?.messages.values ?? [] { subscriptions[subscription.messageName]?[subscription.id] = nil }
         guard !new.isEnded else { return }
-        for (id, timer) in new.timers {
-            timers[id] = TimerRef(instanceID: new.id, timerID: id, dueDate: timer.dueDate)
+        for timer in new.timers.values {
+            timers[timer.id] = TimerRef(instanceID: new.id, timerID: timer.id, dueDate: timer.dueDate)
         }
-        for (id, subscription) in new.messages {
-            subscriptions[subscription.messageName, default: [:]][id] = SubscriptionRef(
-                instanceID: new.id, subscriptionID: id, businessKey: new.businessKey)
+        for subscription in new.messages.values {
+            subscriptions[subscription.messageName, default: [:]][subscription.id] = SubscriptionRef(
+                instanceID: new.id, subscriptionID: subscription.id, businessKey: new.businessKey)
         }
     }
 

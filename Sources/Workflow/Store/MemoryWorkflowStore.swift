@@ -76,7 +76,7 @@ public final class MemoryWorkflowStore: WorkflowStore {
             state.reindexEvents(old: stored, new: instance)
             if instance.isEnded {
                 // Whatever the instance still waited on goes with it (its tokens name every task).
-                for token in stored?.tokens.values ?? [:].values {
+                for token in stored?.tokens.values ?? [] {
                     switch token.state {
                     case .waitingTask(let id): state.removeTask(id)
                     case .waitingUserTask(let id): state.userTasks[id] = nil

@@ -81,6 +81,23 @@ struct ActivityScenarios {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func wideParallelMultiInstanceCompletesOutOfOrder(kind: StoreKind) async throws {
+        let model = bpmn("""
+            \(start)
+            \(task("item", body: "<bpmn:multiInstanceLoopCharacteristics><bpmn:loopCardinality>40</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics>"))
+            \(task("after")) \(end) \(chain("start", "item", "after", "end"))
+            """)
+        let harness = try await Harness(kind, model)
+        let id = try await harness.start()
+        var locked: [Engine.LockedTask] = []
+        while let task = try await harness.fetch("item") { locked.append(task) }
+        #expect(locked.count == 40)
+        for task in locked.reversed() { try await harness.engine.complete(task.task.id, workerID: "worker") }
+        #expect(try await harness.openTopics(id) == ["after"])
+        #expect(try await harness.engine.store.instance(id)?.tokens.count == 1)
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func sequentialMultiInstanceWithCompletionCondition(kind: StoreKind) async throws {
         let model = bpmn("""
             \(start)

@@ -103,12 +103,13 @@ struct ExternalTaskScenarios {
             engine.latestProcess(key: "p"), businessKey: nil, variables: ["prio": .integer(0)])
         let tasks = try await fetched
         #expect(tasks.first?.task.processInstanceID == instance.id)
-        #expect(Date().timeIntervalSince(began) < 5, "woken by the new task, not by the timeout")
+        #expect(Date().timeIntervalSince(began) < 9.5, "woken by the new task, not by its 10 s timeout")
         let empty = try await engine.fetchAndLock(request, asyncResponseTimeout: 100)
         #expect(empty.isEmpty, "answers [] after the timeout")
     }
 
-    @Test(arguments: StoreKind.allCases)
+    /// A long poll must end by wall time even when the engine's clock stands still (it used to spin forever).
+    @Test(.timeLimit(.minutes(1)), arguments: StoreKind.allCases)
     func longPollTimeoutIsWallTimeEvenOnAManualClock(kind: StoreKind) async throws {
         let harness = try await Harness(kind, Self.one)
         let request = FetchRequest(workerID: "w", maxTasks: 1, usePriority: false,
@@ -117,7 +118,7 @@ struct ExternalTaskScenarios {
         let tasks = try await harness.engine.fetchAndLock(request, asyncResponseTimeout: 150)
         let elapsed = ContinuousClock.now - began
         #expect(tasks.isEmpty)
-        #expect(elapsed >= .milliseconds(140) && elapsed < .seconds(2))
+        #expect(elapsed >= .milliseconds(140), "it waited for its timeout")
     }
 
     @Test(arguments: StoreKind.allCases)
