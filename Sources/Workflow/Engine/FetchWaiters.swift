@@ -22,23 +22,29 @@ final class FetchWaiters: Sendable {
     var isEmpty: Bool { parked.load(ordering: .relaxed) == 0 }
 
     /// Waits until `notify` names one of the topics, `duration` passes, or the task is cancelled.
+    ///
+    /// The waiter is registered before its timeout starts, so even a timeout of a microsecond cannot fire while
+    /// there is nothing yet to wake.
     func wait(topics: Set<String>, for duration: Duration) async {
         let id = nextID.wrappingAdd(1, ordering: .relaxed).newValue
         guard duration > .zero else { return }
-        let timeout = Task {
-            try? await Task.sleep(for: duration)
-            self.resume(id)
-        }
+        let timeout = Mutex<Task<Void, Never>?>(nil)
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 waiters.withLock { $0[id] = Waiter(topics: topics, continuation: continuation) }
                 parked.wrappingAdd(1, ordering: .relaxed)
+                timeout.withLock {
+                    $0 = Task {
+                        try? await Task.sleep(for: duration)
+                        self.resume(id)
+                    }
+                }
                 if Task.isCancelled { resume(id) }
             }
         } onCancel: {
             self.resume(id)
         }
-        timeout.cancel()
+        timeout.withLock { $0?.cancel() }
     }
 
     /// Wakes every waiter interested in one of the topics; they re-try their fetch.
