@@ -17,6 +17,7 @@ struct Options {
     var concurrency = 4
     var skipParse = false
     var phases = false
+    var batch = 1
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -29,6 +30,7 @@ struct Options {
             case "--concurrency": concurrency = Int(value) ?? concurrency
             case "--skip-parse": skipParse = value == "true"
             case "--phases": phases = value == "true"
+            case "--batch": batch = max(1, Int(value) ?? batch)
             default: FileHandle.standardError.write(Data("unknown option \(flag)\n".utf8))
             }
         }
@@ -64,14 +66,28 @@ func benchParse(_ options: Options) throws {
     print("  (per pass: parsed=\(parsed) rejected=\(rejected); repeat=\(options.repeatCount))")
 }
 
-/// Runs `count` instances of the one-task process through start, fetch-and-lock and complete.
-func drive(_ engine: Engine, process: DeployedProcess, count: Int, worker: String) async throws {
-    let request = FetchRequest(workerID: worker, maxTasks: 1, usePriority: false,
+/// Runs `count` instances of the one-task process through start, fetch-and-lock and complete, `batch` at a time
+/// (a worker fetching up to `batch` tasks per call, as the Java client does with its default `maxTasks` of 10).
+/// Drivers share the topic, so one may lock another's tasks; each completes whatever it locked, and every driver
+/// drains the queue at its end.
+func drive(_ engine: Engine, process: DeployedProcess, count: Int, batch: Int, worker: String) async throws {
+    let request = FetchRequest(workerID: worker, maxTasks: batch, usePriority: false,
                                topics: [.init(topicName: "bench", lockDuration: 60_000)])
-    for _ in 0..<count {
-        _ = try await engine.startProcessInstance(process, businessKey: nil, variables: ["n": .integer(1)])
-        guard let locked = try await engine.fetchAndLock(request).first else { fatalError("no task fetched") }
-        try await engine.complete(locked.task.id, workerID: worker, variables: ["result": .string("ok")])
+    var started = 0
+    while started < count {
+        let round = min(batch, count - started)
+        for _ in 0..<round {
+            _ = try await engine.startProcessInstance(process, businessKey: nil, variables: ["n": .integer(1)])
+        }
+        started += round
+        for locked in try await engine.fetchAndLock(request) {
+            try await engine.complete(locked.task.id, workerID: worker, variables: ["result": .string("ok")])
+        }
+    }
+    while case let tasks = try await engine.fetchAndLock(request), !tasks.isEmpty {
+        for locked in tasks {
+            try await engine.complete(locked.task.id, workerID: worker, variables: ["result": .string("ok")])
+        }
     }
 }
 
@@ -88,16 +104,20 @@ func oneTaskEngine() async throws -> (Engine, DeployedProcess) {
 func benchInstances(_ options: Options) async throws {
     for concurrency in [1, options.concurrency] {
         let (engine, process) = try await oneTaskEngine()
-        try await drive(engine, process: process, count: 1000, worker: "warmup")
+        try await drive(engine, process: process, count: 1000, batch: options.batch, worker: "warmup")
         let perDriver = options.instances / concurrency
         let began = ContinuousClock.now
+        let cpuBegan = processCPUSeconds()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for driver in 0..<concurrency {
-                group.addTask { try await drive(engine, process: process, count: perDriver, worker: "w\(driver)") }
+                group.addTask {
+                    try await drive(engine, process: process, count: perDriver, batch: options.batch, worker: "w\(driver)")
+                }
             }
             try await group.waitForAll()
         }
         let seconds = (ContinuousClock.now - began).seconds
+        let cpu = processCPUSeconds() - cpuBegan
         let running = try await engine.store.instances(definitionKey: nil).count
         let completed = try await engine.store.historicProcessInstances().filter { $0.state == .completed }.count
         guard running == 0, completed == perDriver * concurrency + 1000 else {
@@ -105,9 +125,16 @@ func benchInstances(_ options: Options) async throws {
         }
         let n = perDriver * concurrency
         print("swift instances: n=\(n) concurrency=\(concurrency) seconds=\(fmt(seconds, 3)) "
-            + "instances/s=\(fmt(Double(n) / seconds, 1))")
+            + "batch=\(options.batch) instances/s=\(fmt(Double(n) / seconds, 1)) cpu=\(fmt(cpu / seconds * 100, 0))%")
     }
     print("  (bench/one-task.bpmn on the embedded store: start -> fetchAndLock -> complete, history kept)")
+}
+
+/// CPU time of the whole process (every thread), to show how much of the machine a run used.
+func processCPUSeconds() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
 }
 
 func fmt(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }

@@ -16,10 +16,16 @@ public final class MemoryWorkflowStore: WorkflowStore {
         var subscriptions: [String: [String: SubscriptionRef]] = [:]
         var startTimers: [String: StartTimer] = [:]
         var incidents: [String: Incident] = [:]
-        var history: [String: HistoricProcessInstance] = [:]
-        /// Activity history per instance, in start order (a handful per instance: an array beats a table).
-        var activities: [String: [HistoricActivityInstance]] = [:]
+        /// History per instance: one table entry holds the instance record and its activities, so a step
+        /// touches one entry.
+        var history: [String: InstanceHistory] = [:]
         var sequence: Int64 = 0
+    }
+
+    /// An instance's history record and its activity instances in start order (a handful: an array beats a table).
+    struct InstanceHistory {
+        var instance: HistoricProcessInstance
+        var activities: [HistoricActivityInstance]
     }
 
     let state = Mutex(State())
@@ -85,28 +91,29 @@ public final class MemoryWorkflowStore: WorkflowStore {
                 }
                 state.removeIncidents(of: instance.id) { _ in true }
             }
-            if let historic = commit.historicInstance { state.history[historic.id] = historic }
-            if let end = commit.historicEnd { Self.end(&state.history[instance.id], end) }
-            if !commit.startedActivities.isEmpty || !commit.endedActivities.isEmpty {
-                Self.record(commit, in: &state.activities[instance.id, default: []])
+            if let historic = commit.historicInstance {
+                var activities: [HistoricActivityInstance] = []
+                activities.reserveCapacity(commit.startedActivities.count + 2)
+                state.history[historic.id] = InstanceHistory(instance: historic, activities: activities)
+            }
+            if commit.historicEnd != nil || !commit.startedActivities.isEmpty || !commit.endedActivities.isEmpty {
+                Self.record(commit, in: &state.history[instance.id])
             }
         }
     }
 
-    private static func end(
-        _ historic: inout HistoricProcessInstance?, _ end: (state: HistoricProcessInstance.State, at: Date)
-    ) {
-        historic?.state = end.state
-        historic?.endTime = end.at
-    }
-
-    /// Appends started activities and stamps ended ones, in place.
-    private static func record(_ commit: InstanceCommit, in activities: inout [HistoricActivityInstance]) {
-        activities += commit.startedActivities
+    /// Appends started activities, stamps ended ones and the instance's end, in place.
+    private static func record(_ commit: InstanceCommit, in history: inout InstanceHistory?) {
+        guard history != nil else { return }
+        if let end = commit.historicEnd {
+            history!.instance.state = end.state
+            history!.instance.endTime = end.at
+        }
+        history!.activities += commit.startedActivities
         for ended in commit.endedActivities {
-            guard let index = activities.lastIndex(where: { $0.id == ended.id }) else { continue }
-            activities[index].endTime = ended.at
-            activities[index].canceled = ended.canceled
+            guard let index = history!.activities.lastIndex(where: { $0.id == ended.id }) else { continue }
+            history!.activities[index].endTime = ended.at
+            history!.activities[index].canceled = ended.canceled
         }
     }
 
@@ -210,17 +217,17 @@ public final class MemoryWorkflowStore: WorkflowStore {
     }
 
     public func historicProcessInstance(_ id: String) async throws -> HistoricProcessInstance? {
-        state.withLock { $0.history[id] }
+        state.withLock { $0.history[id]?.instance }
     }
 
     public func historicProcessInstances() async throws -> [HistoricProcessInstance] {
-        state.withLock { $0.history.values.sorted { $0.startTime < $1.startTime } }
+        state.withLock { $0.history.values.map(\.instance).sorted { $0.startTime < $1.startTime } }
     }
 
     public func historicActivityInstances(processInstanceID: String?) async throws -> [HistoricActivityInstance] {
         state.withLock { state in
-            if let processInstanceID { return state.activities[processInstanceID] ?? [] }
-            return state.activities.values.flatMap { $0 }.sorted { $0.startTime < $1.startTime }
+            if let processInstanceID { return state.history[processInstanceID]?.activities ?? [] }
+            return state.history.values.flatMap(\.activities).sorted { $0.startTime < $1.startTime }
         }
     }
 }
