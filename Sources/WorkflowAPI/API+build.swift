@@ -31,6 +31,10 @@ public func buildRouter(
         DeploymentController(engine: engine, base: baseURL).addRoutes(to: group)
         ProcessDefinitionController(engine: engine, base: baseURL).addRoutes(to: group)
         ProcessInstanceController(engine: engine).addRoutes(to: group)
+        VariablesController(engine: engine, resource: "process-instance", collection: "variables",
+                            scopeName: "process instance").addRoutes(to: group)
+        VariablesController(engine: engine, resource: "execution", collection: "localVariables",
+                            scopeName: "execution").addRoutes(to: group)
         MessageController(engine: engine).addRoutes(to: group)
         EngineController(engine: engine).addRoutes(to: group)
     }

@@ -13,14 +13,16 @@ struct MultipartBody {
         let name: String
         let fileName: String?
         let content: String
+        var contentType = "application/octet-stream"
     }
 
     let boundary = "----WorkflowTestBoundary7MA4YWxkTrZu0gW"
     var parts: [Part] = []
 
     mutating func field(_ name: String, _ value: String) { parts.append(Part(name: name, fileName: nil, content: value)) }
-    mutating func file(_ name: String, fileName: String?, _ content: String) {
-        parts.append(Part(name: name, fileName: fileName, content: content))
+    mutating func file(_ name: String, fileName: String?, _ content: String,
+                       contentType: String = "application/octet-stream") {
+        parts.append(Part(name: name, fileName: fileName, content: content, contentType: contentType))
     }
 
     var contentType: String { "multipart/form-data; boundary=\(boundary)" }
@@ -31,7 +33,7 @@ struct MultipartBody {
             text += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(part.name)\""
             if let fileName = part.fileName { text += "; filename=\"\(fileName)\"" }
             text += "\r\n"
-            if part.fileName != nil { text += "Content-Type: application/octet-stream\r\n" }
+            if part.fileName != nil { text += "Content-Type: \(part.contentType)\r\n" }
             text += "\r\n\(part.content)\r\n"
         }
         text += "--\(boundary)--\r\n"

@@ -17,6 +17,8 @@ public enum VariableValue: Sendable, Hashable, Codable {
     case bytes([UInt8])
     /// A serialized Java object as Camunda clients send it; kept verbatim.
     case object(serialized: String, objectTypeName: String?, serializationDataFormat: String?)
+    /// A file: its content and how to hand it out (`GET …/variables/{name}/data`).
+    case file(FileValue)
 
     /// The Camunda type name as written in responses (`String`, `Integer`, `Json`, ...).
     public var typeName: String {
@@ -32,6 +34,7 @@ public enum VariableValue: Sendable, Hashable, Codable {
         case .null: "Null"
         case .bytes: "Bytes"
         case .object: "Object"
+        case .file: "File"
         }
     }
 
@@ -49,6 +52,7 @@ public enum VariableValue: Sendable, Hashable, Codable {
         case .null: .null
         case .bytes(let value): .string(Data(value).base64EncodedString())
         case .object(let serialized, _, _): .string(serialized)
+        case .file(let file): .string(file.filename)
         }
     }
 
@@ -63,5 +67,20 @@ public enum VariableValue: Sendable, Hashable, Codable {
         case .string(let value): self = .string(value)
         case .array, .object: self = .json(value)
         }
+    }
+}
+
+/// The content and description of a `File` variable.
+public struct FileValue: Sendable, Hashable, Codable {
+    public let bytes: [UInt8]
+    public let filename: String
+    public let mimeType: String?
+    public let encoding: String?
+
+    public init(bytes: [UInt8], filename: String, mimeType: String?, encoding: String?) {
+        self.bytes = bytes
+        self.filename = filename
+        self.mimeType = mimeType
+        self.encoding = encoding
     }
 }

@@ -85,3 +85,26 @@ extension Runtime {
         effects.append(.activityEnded(id: token.activityInstanceID, at: now, canceled: canceled))
     }
 }
+
+extension Runtime {
+    /// Writes and removes variables from outside (REST): on the process scope when `executionID` is nil or the
+    /// instance id, else local to that execution.
+    public mutating func modifyVariables(
+        at executionID: String?, modifications: [String: VariableValue], deletions: [String]
+    ) throws(WorkflowError) {
+        if executionID == nil || executionID == instance.id {
+            instance.scopes.update(instance.id) { scope in
+                scope.variables.merge(modifications) { $1 }
+                for name in deletions { scope.variables[name] = nil }
+            }
+            return
+        }
+        guard let executionID, instance.tokens[executionID] != nil else {
+            throw WorkflowError(.notFound, "execution \(executionID ?? "null") doesn't exist")
+        }
+        instance.tokens.update(executionID) { token in
+            token.local.merge(modifications) { $1 }
+            for name in deletions { token.local[name] = nil }
+        }
+    }
+}

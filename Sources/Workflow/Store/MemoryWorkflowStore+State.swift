@@ -75,6 +75,8 @@ extension MemoryWorkflowStore.State {
         if let keys = topic.processDefinitionKeys, !keys.contains(task.processDefinitionKey) { return false }
         if let tenants = topic.tenantIDs, !tenants.contains(task.tenantID ?? "") { return false }
         if topic.withoutTenantID, task.tenantID != nil { return false }
+        if let tag = topic.processDefinitionVersionTag,
+           !(task.processDefinitionVersionTag?.matchesLike(tag) ?? false) { return false }
         if !topic.processVariables.isEmpty {
             let variables = instances[task.processInstanceID]?.variables ?? [:]
             return topic.processVariables.contains { variables[$0.key]?.expressionValue == $0.value.expressionValue }

@@ -115,6 +115,8 @@ public struct FetchRequest: Sendable {
         public var processDefinitionKeys: [String]?
         public var tenantIDs: [String]?
         public var withoutTenantID: Bool = false
+        /// SQL `LIKE` on the process definition's version tag.
+        public var processDefinitionVersionTag: String?
         /// Raw values matched against process-level variables; any match suffices (Camunda's OR).
         public var processVariables: [String: VariableValue] = [:]
 

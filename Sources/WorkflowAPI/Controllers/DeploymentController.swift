@@ -2,7 +2,6 @@
 import BPMN
 import Foundation
 import Hummingbird
-import MultipartKit
 import Workflow
 
 /// `/deployment`: multipart deployment of BPMN resources, listing and deletion.
@@ -21,15 +20,7 @@ struct DeploymentController<Context: RequestContext> {
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
-        guard let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("multipart/form-data"),
-              let boundary = Self.boundary(contentType)
-        else {
-            throw CamundaErrorResponse(status: .badRequest, type: "InvalidRequestException",
-                                       message: "Deployments must be sent as multipart/form-data")
-        }
-        var request = request
-        let body = try await request.collectBody(upTo: JSONResponse.maxBodySize)
-        let parts = try Self.parts(body, boundary: boundary)
+        let parts = try await MultipartForm.parts(of: request, what: "Deployments")
         var fields: [String: String] = [:]
         var resources: [Engine.Resource] = []
         let reserved: Set<String> = ["deployment-name", "enable-duplicate-filtering", "deploy-changed-only",
@@ -115,49 +106,5 @@ struct DeploymentController<Context: RequestContext> {
         let id = try context.parameters.require("id")
         try await engine.deleteDeployment(id, cascade: request.queryBool("cascade") ?? false)
         return JSONResponse.noContent
-    }
-
-    struct Part {
-        var name = ""
-        var fileName: String?
-        var body: [UInt8] = []
-    }
-
-    static func boundary(_ contentType: String) -> String? {
-        for parameter in contentType.split(separator: ";").dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if pair.count == 2, pair[0].lowercased() == "boundary" {
-                return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-            }
-        }
-        return nil
-    }
-
-    static func parts(_ body: ByteBuffer, boundary: String) throws -> [Part] {
-        let parser = MultipartParser(boundary: boundary)
-        var parts: [Part] = []
-        var current = Part()
-        parser.onHeader = { name, value in
-            guard name.lowercased() == "content-disposition" else { return }
-            for parameter in value.split(separator: ";") {
-                let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                guard pair.count == 2 else { continue }
-                let text = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-                if pair[0].lowercased() == "name" { current.name = text }
-                if pair[0].lowercased() == "filename" { current.fileName = text }
-            }
-        }
-        parser.onBody = { buffer in current.body += buffer.readableBytesView }
-        parser.onPartComplete = {
-            parts.append(current)
-            current = Part()
-        }
-        do {
-            try parser.execute(body)
-        } catch {
-            throw CamundaErrorResponse(status: .badRequest, type: "InvalidRequestException",
-                                       message: "The multipart body could not be read: \(error)")
-        }
-        return parts
     }
 }

@@ -50,7 +50,7 @@ struct ExternalTaskController<Context: ConnectionAwareContext> {
             fetch.createTimeAscending = order == "asc"
         }
         var selections: [String: Engine.VariableSelection] = [:]
-        var extensionTopics: Set<String> = []
+        var extensionTopics: Set<String> = [], deserializeTopics: Set<String> = []
         for topic in try body.objects("topics") ?? [] {
             guard let name = try topic.string("topicName") else { throw WorkflowError(.nullValue, "topicName is null") }
             let lockDuration = try topic.int64("lockDuration") ?? 0
@@ -63,15 +63,18 @@ struct ExternalTaskController<Context: ConnectionAwareContext> {
                 ?? (try topic.string("processDefinitionKey")).map { [$0] }
             entry.tenantIDs = try topic.stringList("tenantIdIn")
             entry.withoutTenantID = try topic.bool("withoutTenantId") ?? false
+            entry.processDefinitionVersionTag = try topic.string("processDefinitionVersionTag")
             entry.processVariables = (try topic.object("processVariables"))?.members.mapValues { VariableValue($0) } ?? [:]
             fetch.topics.append(entry)
             selections[name] = Engine.VariableSelection(
                 names: try topic.stringList("variables"), localOnly: try topic.bool("localVariables") ?? false)
+            if try topic.bool("deserializeValues") ?? false { deserializeTopics.insert(name) }
             if try topic.bool("includeExtensionProperties") ?? false { extensionTopics.insert(name) }
         }
         let locked = try await fetchWhileConnected(fetch, selections, timeout, channel: context.channel)
         return JSONResponse.make(.array(locked.map {
-            DTO.lockedTask($0, extensionProperties: extensionTopics.contains($0.task.topicName))
+            DTO.lockedTask($0, extensionProperties: extensionTopics.contains($0.task.topicName),
+                           deserialize: deserializeTopics.contains($0.task.topicName))
         }))
     }
 

@@ -28,9 +28,9 @@ struct ProcessDefinitionController<Context: RequestContext> {
             if let name = request.query("name"), process.name != name { return false }
             if let version = request.query("version"), String(process.version) != version { return false }
             if let tag = request.query("versionTag"), process.versionTag != tag { return false }
-            if let like = request.query("versionTagLike"), !Self.like(process.versionTag, like) { return false }
-            if let like = request.query("keyLike"), !Self.like(process.key, like) { return false }
-            if let like = request.query("nameLike"), !Self.like(process.name, like) { return false }
+            if let like = request.query("versionTagLike"), !(process.versionTag?.matchesLike(like) ?? false) { return false }
+            if let like = request.query("keyLike"), !process.key.matchesLike(like) { return false }
+            if let like = request.query("nameLike"), !(process.name?.matchesLike(like) ?? false) { return false }
             if request.queryBool("latestVersion") == true, (try? engine.latestProcess(key: process.key))?.id != process.id {
                 return false
             }
@@ -57,18 +57,6 @@ struct ProcessDefinitionController<Context: RequestContext> {
     }
 
     /// SQL LIKE with `%` wildcards.
-    static func like(_ value: String?, _ pattern: String) -> Bool {
-        guard let value else { return false }
-        let pieces = pattern.split(separator: "%", omittingEmptySubsequences: false).map(String.init)
-        guard pieces.count > 1 else { return value == pattern }
-        guard value.hasPrefix(pieces.first!), value.hasSuffix(pieces.last!) else { return false }
-        var rest = Substring(value.dropFirst(pieces.first!.count))
-        for piece in pieces.dropFirst().dropLast() where !piece.isEmpty {
-            guard let range = rest.range(of: piece) else { return false }
-            rest = rest[range.upperBound...]
-        }
-        return rest.count >= pieces.last!.count
-    }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         JSONResponse.make(.array(try filtered(request).map(DTO.processDefinition)))

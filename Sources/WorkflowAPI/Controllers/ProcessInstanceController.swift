@@ -12,8 +12,7 @@ struct ProcessInstanceController<Context: RequestContext> {
         group.get("process-instance/count", use: count)
         group.get("process-instance/:id", use: get)
         group.delete("process-instance/:id", use: delete)
-        group.get("process-instance/:id/variables", use: variables)
-        group.get("process-instance/:id/variables/:name", use: variable)
+        group.get("process-instance/:id/activity-instances", use: activityInstances)
     }
 
     private func filtered(_ request: Request) async throws -> [ProcessInstance] {
@@ -35,7 +34,7 @@ struct ProcessInstanceController<Context: RequestContext> {
                 let matched = switch op {
                 case "eq": text == expected
                 case "neq": text != expected
-                case "like": ProcessDefinitionController<Context>.like(text, expected)
+                case "like": text.matchesLike(expected)
                 default: Self.compare(text, expected, op)
                 }
                 if !matched { return false }
@@ -77,17 +76,11 @@ struct ProcessInstanceController<Context: RequestContext> {
         return JSONResponse.noContent
     }
 
-    @Sendable func variables(_ request: Request, context: Context) async throws -> Response {
+    @Sendable func activityInstances(_ request: Request, context: Context) async throws -> Response {
         let instance = try await engine.processInstance(try context.parameters.require("id"))
-        return JSONResponse.make(VariableCodec.encode(instance.variables))
-    }
-
-    @Sendable func variable(_ request: Request, context: Context) async throws -> Response {
-        let instance = try await engine.processInstance(try context.parameters.require("id"))
-        let name = try context.parameters.require("name")
-        guard let value = instance.variables[name] else {
-            throw WorkflowError(.notFound, "process instance variable with name \(name) does not exist")
-        }
-        return JSONResponse.make(VariableCodec.encode(value))
+        let incidents = try await engine.store.incidents().filter { $0.processInstanceID == instance.id }
+        let tree = ActivityInstanceTree(
+            instance: instance, process: try engine.processDefinition(id: instance.definitionID), incidents: incidents)
+        return JSONResponse.make(tree.root())
     }
 }

@@ -58,10 +58,10 @@ enum DTO {
         ]
     }
 
-    static func lockedTask(_ locked: Engine.LockedTask, extensionProperties: Bool) -> ExpressionValue {
+    static func lockedTask(_ locked: Engine.LockedTask, extensionProperties: Bool, deserialize: Bool) -> ExpressionValue {
         var fields = externalTask(locked.task)
         fields["errorDetails"] = string(locked.task.errorDetails)
-        fields["variables"] = VariableCodec.encode(locked.variables)
+        fields["variables"] = VariableCodec.encode(locked.variables, deserialize: deserialize)
         fields["extensionProperties"] = extensionProperties
             ? .object(locked.task.extensionProperties.mapValues { .string($0) }) : .object([:])
         return .object(fields)

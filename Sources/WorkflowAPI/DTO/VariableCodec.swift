@@ -65,6 +65,21 @@ enum VariableCodec {
         case "bytes":
             guard case .string(let text) = value, let data = Data(base64Encoded: text) else { throw fail() }
             return .bytes(Array(data))
+        case "file":
+            let info = try dto.object("valueInfo")
+            guard let filename = try info?.string("filename") else {
+                throw invalid("Cannot deserialize File variable '\(name)': valueInfo.filename is required")
+            }
+            var bytes: [UInt8] = []
+            if case .string(let text) = value {
+                guard let data = Data(base64Encoded: text) else { throw fail() }
+                bytes = Array(data)
+            } else if value != .null {
+                throw fail()
+            }
+            return .file(FileValue(bytes: bytes, filename: filename,
+                                   mimeType: try info?.string("mimeType") ?? info?.string("mimetype"),
+                                   encoding: try info?.string("encoding")))
         case "object":
             let info = try dto.object("valueInfo")
             guard case .string(let serialized) = value else {
@@ -95,11 +110,13 @@ enum VariableCodec {
     }
 
     /// Writes a `{name: VariableValueDto}` map.
-    static func encode(_ variables: [String: VariableValue]) -> ExpressionValue {
-        .object(variables.mapValues(encode))
+    /// With `deserialize`, an `Object` serialized as `application/json` is written as the JSON tree (Camunda's
+    /// `deserializeValues=true`); otherwise as its serialized text.
+    static func encode(_ variables: [String: VariableValue], deserialize: Bool = false) -> ExpressionValue {
+        .object(variables.mapValues { encode($0, deserialize: deserialize) })
     }
 
-    static func encode(_ variable: VariableValue) -> ExpressionValue {
+    static func encode(_ variable: VariableValue, deserialize: Bool = false) -> ExpressionValue {
         var info: [String: ExpressionValue] = [:]
         let value: ExpressionValue
         switch variable {
@@ -114,9 +131,15 @@ enum VariableCodec {
         case .null: value = .null
         case .bytes(let bytes): value = .string(Data(bytes).base64EncodedString())
         case .object(let serialized, let typeName, let format):
-            value = .string(serialized)
+            value = deserialize && format == "application/json"
+                ? (try? ExpressionValue.parseJSON(serialized)) ?? .string(serialized) : .string(serialized)
             info["objectTypeName"] = typeName.map { .string($0) } ?? .null
             info["serializationDataFormat"] = format.map { .string($0) } ?? .null
+        case .file(let file):
+            value = .null
+            info["filename"] = .string(file.filename)
+            info["mimeType"] = file.mimeType.map { .string($0) } ?? .null
+            info["encoding"] = file.encoding.map { .string($0) } ?? .null
         }
         return .object(["type": .string(variable.typeName), "value": value, "valueInfo": .object(info)])
     }
