@@ -37,6 +37,7 @@ public func buildRouter(
                             scopeName: "execution").addRoutes(to: group)
         MessageController(engine: engine).addRoutes(to: group)
         EngineController(engine: engine).addRoutes(to: group)
+        HistoryController(engine: engine).addRoutes(to: group)
     }
     return router
 }

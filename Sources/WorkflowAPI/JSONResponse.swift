@@ -51,6 +51,17 @@ extension Request {
 
     func queryBool(_ name: String) -> Bool? { query(name).map { $0.lowercased() == "true" } }
 
+    /// `firstResult` / `maxResults` applied to a result list.
+    func page<Item>(_ items: [Item]) throws -> ArraySlice<Item> {
+        let first = try queryInt("firstResult") ?? 0
+        let max = try queryInt("maxResults") ?? Int.max
+        guard first >= 0, max >= 0 else {
+            throw CamundaErrorResponse(status: .badRequest, type: "InvalidRequestException",
+                                       message: "firstResult and maxResults must not be negative")
+        }
+        return items.dropFirst(first).prefix(max)
+    }
+
     func queryInt(_ name: String) throws -> Int? {
         guard let text = query(name) else { return nil }
         guard let value = Int(text) else {

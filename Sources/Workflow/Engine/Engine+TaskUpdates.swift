@@ -92,7 +92,7 @@ extension Engine {
                 executionID: task.executionID, activityID: task.activityID, configuration: task.id,
                 message: task.errorMessage))
         }
-        return !hadRetries && retries > 0 ? .resolve : .none
+        return !hadRetries && retries > 0 ? .resolve(at: now) : .none
     }
 
     /// Compare-and-set on one task, retried when another writer won; wakes fetches the change may serve.

@@ -80,7 +80,7 @@ public final class Engine: Sendable {
     func commit(_ runtime: Runtime, isNew: Bool, deletedTask: (id: String, version: Int)? = nil) async throws {
         var instance = runtime.instance
         instance.version += isNew ? 0 : 1
-        var commit = InstanceCommit(instance: instance)
+        var commit = InstanceCommit(instance: instance, time: runtime.now)
         var followUps: [Effect] = []
         var historic: HistoricProcessInstance?
         if isNew {

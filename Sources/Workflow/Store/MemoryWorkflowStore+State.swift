@@ -3,11 +3,12 @@ import Foundation
 
 /// The memory store's table upkeep: task removal, incident indexes, event indexes and fetch filters.
 extension MemoryWorkflowStore.State {
-    mutating func removeTask(_ id: String) {
+    /// Removes a settled (its incident is resolved) or cancelled (deleted) task.
+    mutating func removeTask(_ id: String, at time: Date, incidentState: HistoricIncident.State) {
         guard let task = tasks.removeValue(forKey: id) else { return }
         queue.remove(id)
         if incidentsByInstance[task.processInstanceID] != nil {
-            removeIncidents(of: task.processInstanceID) { $0.configuration == id }
+            removeIncidents(of: task.processInstanceID, at: time, as: incidentState) { $0.configuration == id }
         }
     }
 
@@ -16,10 +17,15 @@ extension MemoryWorkflowStore.State {
         incidentsByInstance[incident.processInstanceID, default: []].insert(incident.id)
     }
 
-    mutating func removeIncidents(of instanceID: String, where matches: (Incident) -> Bool) {
+    /// Closes the instance's matching incidents, keeping them in the incident history.
+    mutating func removeIncidents(
+        of instanceID: String, at time: Date, as state: HistoricIncident.State, where matches: (Incident) -> Bool
+    ) {
         guard let ids = incidentsByInstance[instanceID] else { return }
         for id in ids where incidents[id].map(matches) ?? true {
-            incidents[id] = nil
+            if let incident = incidents.removeValue(forKey: id) {
+                closedIncidents.append(HistoricIncident(incident: incident, endTime: time, state: state))
+            }
             incidentsByInstance[instanceID]?.remove(id)
         }
         if incidentsByInstance[instanceID]?.isEmpty == true { incidentsByInstance[instanceID] = nil }

@@ -20,6 +20,8 @@ public final class MemoryWorkflowStore: WorkflowStore {
         /// touches one entry.
         var history: [String: InstanceHistory] = [:]
         var sequence: Int64 = 0
+        /// Incidents no longer open, in the order they closed.
+        var closedIncidents: [HistoricIncident] = []
     }
 
     /// An instance's history record and its activity instances in start order (a handful: an array beats a table).
@@ -64,8 +66,10 @@ public final class MemoryWorkflowStore: WorkflowStore {
                 throw WorkflowError(.conflict, "Process instance \(instance.id) or one of its tasks was updated by "
                     + "another transaction")
             }
-            for (taskID, _) in commit.deletedTasks { state.removeTask(taskID) }
-            for taskID in commit.cancelledTasks { state.removeTask(taskID) }
+            for (taskID, _) in commit.deletedTasks { state.removeTask(taskID, at: commit.time, incidentState: .resolved) }
+            for taskID in commit.cancelledTasks {
+                state.removeTask(taskID, at: commit.time, incidentState: .deleted)
+            }
             for var task in commit.createdTasks {
                 state.sequence += 1
                 task.sequence = state.sequence
@@ -76,7 +80,9 @@ public final class MemoryWorkflowStore: WorkflowStore {
             for id in commit.deletedUserTasks { state.userTasks[id] = nil }
             if !commit.resolvedExecutions.isEmpty {
                 let executions = Set(commit.resolvedExecutions)
-                state.removeIncidents(of: instance.id) { executions.contains($0.executionID) }
+                state.removeIncidents(of: instance.id, at: commit.time, as: .resolved) {
+                    executions.contains($0.executionID)
+                }
             }
             for incident in commit.raisedIncidents { state.addIncident(incident) }
             state.reindexEvents(old: stored, new: instance)
@@ -84,12 +90,12 @@ public final class MemoryWorkflowStore: WorkflowStore {
                 // Whatever the instance still waited on goes with it (its tokens name every task).
                 for token in stored?.tokens.values ?? [] {
                     switch token.state {
-                    case .waitingTask(let id): state.removeTask(id)
+                    case .waitingTask(let id): state.removeTask(id, at: commit.time, incidentState: .deleted)
                     case .waitingUserTask(let id): state.userTasks[id] = nil
                     default: break
                     }
                 }
-                state.removeIncidents(of: instance.id) { _ in true }
+                state.removeIncidents(of: instance.id, at: commit.time, as: .deleted) { _ in true }
             }
             if let historic = commit.historicInstance {
                 var activities: [HistoricActivityInstance] = []
@@ -99,6 +105,7 @@ public final class MemoryWorkflowStore: WorkflowStore {
             if commit.historicEnd != nil || !commit.startedActivities.isEmpty || !commit.endedActivities.isEmpty {
                 Self.record(commit, in: &state.history[instance.id])
             }
+            if instance.isEnded { state.history[instance.id]?.instance.finalVariables = instance.variables }
         }
     }
 
@@ -146,7 +153,8 @@ public final class MemoryWorkflowStore: WorkflowStore {
             switch incident {
             case .none: break
             case .raise(let incident): state.addIncident(incident)
-            case .resolve: state.removeIncidents(of: task.processInstanceID) { $0.configuration == task.id }
+            case .resolve(let time):
+                state.removeIncidents(of: task.processInstanceID, at: time, as: .resolved) { $0.configuration == task.id }
             }
         }
     }
@@ -222,6 +230,13 @@ public final class MemoryWorkflowStore: WorkflowStore {
 
     public func historicProcessInstances() async throws -> [HistoricProcessInstance] {
         state.withLock { $0.history.values.map(\.instance).sorted { $0.startTime < $1.startTime } }
+    }
+
+    public func historicIncidents() async throws -> [HistoricIncident] {
+        state.withLock { state in
+            (state.closedIncidents + state.incidents.values.map { HistoricIncident(incident: $0) })
+                .sorted { $0.incident.timestamp < $1.incident.timestamp }
+        }
     }
 
     public func historicActivityInstances(processInstanceID: String?) async throws -> [HistoricActivityInstance] {

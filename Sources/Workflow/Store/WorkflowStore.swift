@@ -49,6 +49,8 @@ public protocol WorkflowStore: Sendable {
     func historicProcessInstance(_ id: String) async throws -> HistoricProcessInstance?
     func historicProcessInstances() async throws -> [HistoricProcessInstance]
     func historicActivityInstances(processInstanceID: String?) async throws -> [HistoricActivityInstance]
+    /// Open incidents and the resolved or deleted ones, oldest first.
+    func historicIncidents() async throws -> [HistoricIncident]
 }
 
 /// One engine step, committed atomically.
@@ -72,14 +74,20 @@ public struct InstanceCommit: Sendable {
     public var startedActivities: [HistoricActivityInstance] = []
     public var endedActivities: [(id: String, at: Date, canceled: Bool)] = []
 
-    public init(instance: ProcessInstance) { self.instance = instance }
+    /// When the step happened (incident resolution and end times).
+    public var time: Date
+
+    public init(instance: ProcessInstance, time: Date) {
+        self.instance = instance
+        self.time = time
+    }
 }
 
 /// Raise or resolve the `failedExternalTask` incident of a task together with a task update.
 public enum IncidentChange: Sendable {
     case none
     case raise(Incident)
-    case resolve
+    case resolve(at: Date)
 }
 
 /// A due instance timer.

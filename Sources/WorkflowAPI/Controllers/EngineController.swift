@@ -3,7 +3,7 @@ import BPMN
 import Hummingbird
 import Workflow
 
-/// `/version`, `/engine`, `/incident`, `/history/...` and `/task` (user tasks).
+/// `/version`, `/engine`, `/incident` and `/task` (user tasks).
 struct EngineController<Context: RequestContext> {
     let engine: Engine
 
@@ -13,10 +13,6 @@ struct EngineController<Context: RequestContext> {
         group.get("incident", use: incidents)
         group.get("incident/count", use: incidentCount)
         group.get("incident/:id", use: incident)
-        group.get("history/process-instance", use: historicInstances)
-        group.get("history/process-instance/count", use: historicInstanceCount)
-        group.get("history/process-instance/:id", use: historicInstance)
-        group.get("history/activity-instance", use: historicActivities)
         group.get("task", use: userTasks)
         group.post("task/:id/complete", use: completeUserTask)
     }
@@ -46,44 +42,6 @@ struct EngineController<Context: RequestContext> {
 
     @Sendable func incidentCount(_ request: Request, context: Context) async throws -> Response {
         JSONResponse.make(.object(["count": .int(Int64(try await filteredIncidents(request).count))]))
-    }
-
-    private func filteredHistory(_ request: Request) async throws -> [HistoricProcessInstance] {
-        try await engine.store.historicProcessInstances().filter { instance in
-            if let id = request.query("processInstanceId"), instance.id != id { return false }
-            if let key = request.query("processDefinitionKey"), instance.processDefinitionKey != key { return false }
-            if let key = request.query("processInstanceBusinessKey"), instance.businessKey != key { return false }
-            if request.queryBool("finished") == true, instance.endTime == nil { return false }
-            if request.queryBool("unfinished") == true, instance.endTime != nil { return false }
-            return true
-        }
-    }
-
-    @Sendable func historicInstances(_ request: Request, context: Context) async throws -> Response {
-        JSONResponse.make(.array(try await filteredHistory(request).map(DTO.historicProcessInstance)))
-    }
-
-    @Sendable func historicInstanceCount(_ request: Request, context: Context) async throws -> Response {
-        JSONResponse.make(.object(["count": .int(Int64(try await filteredHistory(request).count))]))
-    }
-
-    @Sendable func historicInstance(_ request: Request, context: Context) async throws -> Response {
-        let id = try context.parameters.require("id")
-        guard let instance = try await engine.store.historicProcessInstance(id) else {
-            throw WorkflowError(.notFound, "Historic process instance with id \(id) does not exist")
-        }
-        return JSONResponse.make(DTO.historicProcessInstance(instance))
-    }
-
-    @Sendable func historicActivities(_ request: Request, context: Context) async throws -> Response {
-        let activities = try await engine.store.historicActivityInstances(processInstanceID: request.query("processInstanceId"))
-            .filter { activity in
-                if let id = request.query("activityId"), activity.activityID != id { return false }
-                if request.queryBool("finished") == true, activity.endTime == nil { return false }
-                if request.queryBool("unfinished") == true, activity.endTime != nil { return false }
-                return true
-            }
-        return JSONResponse.make(.array(activities.map(DTO.historicActivityInstance)))
     }
 
     @Sendable func userTasks(_ request: Request, context: Context) async throws -> Response {

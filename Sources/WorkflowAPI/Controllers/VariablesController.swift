@@ -94,6 +94,11 @@ struct VariablesController<Context: RequestContext> {
     /// The binary content of a Bytes or File variable.
     @Sendable func data(_ request: Request, context: Context) async throws -> Response {
         let (value, name) = try await named(request, context)
+        return try Self.binary(value, name: name)
+    }
+
+    /// A Bytes or File value as a download; any other type is a 400.
+    static func binary(_ value: VariableValue, name: String) throws -> Response {
         switch value {
         case .bytes(let bytes):
             return Response(status: .ok, headers: [.contentType: "application/octet-stream"],

@@ -111,4 +111,37 @@ enum DTO {
             "tenantId": .null, "removalTime": .null, "rootProcessInstanceId": .string(activity.processInstanceID),
         ])
     }
+
+    static func historicVariable(_ variable: HistoricVariableInstance, deserialize: Bool) -> ExpressionValue {
+        guard case .object(var fields) = VariableCodec.encode(variable.value, deserialize: deserialize) else { return .null }
+        fields.merge([
+            "id": .string(variable.id), "name": .string(variable.name),
+            "processDefinitionKey": .string(variable.processDefinitionKey),
+            "processDefinitionId": .string(variable.processDefinitionID),
+            "processInstanceId": .string(variable.processInstanceID), "executionId": .string(variable.executionID),
+            "activityInstanceId": .string(variable.activityInstanceID), "caseDefinitionKey": .null,
+            "caseDefinitionId": .null, "caseInstanceId": .null, "caseExecutionId": .null, "taskId": .null,
+            "tenantId": .null, "errorMessage": .null, "state": .string("CREATED"),
+            "createTime": date(variable.createTime), "removalTime": .null,
+            "rootProcessInstanceId": .string(variable.processInstanceID),
+        ]) { $1 }
+        return .object(fields)
+    }
+
+    static func historicIncident(_ historic: HistoricIncident, definitionKey: String?) -> ExpressionValue {
+        let incident = historic.incident
+        return .object([
+            "id": .string(incident.id), "processDefinitionKey": string(definitionKey),
+            "processDefinitionId": .string(incident.processDefinitionID),
+            "processInstanceId": .string(incident.processInstanceID), "executionId": .string(incident.executionID),
+            "rootProcessInstanceId": .string(incident.processInstanceID), "createTime": date(incident.timestamp),
+            "endTime": date(historic.endTime), "removalTime": .null, "incidentType": .string(incident.type),
+            "activityId": .string(incident.activityID), "failedActivityId": .string(incident.activityID),
+            "causeIncidentId": .string(incident.id), "rootCauseIncidentId": .string(incident.id),
+            "configuration": string(incident.configuration), "historyConfiguration": .null,
+            "incidentMessage": string(incident.message), "tenantId": .null, "jobDefinitionId": .null,
+            "open": .bool(historic.state == .open), "deleted": .bool(historic.state == .deleted),
+            "resolved": .bool(historic.state == .resolved), "annotation": .null,
+        ])
+    }
 }

@@ -67,4 +67,6 @@ final class SnapshottingStore: WorkflowStore {
     func historicActivityInstances(processInstanceID: String?) async throws -> [HistoricActivityInstance] {
         try await base.historicActivityInstances(processInstanceID: processInstanceID)
     }
+
+    func historicIncidents() async throws -> [HistoricIncident] { try await base.historicIncidents() }
 }
