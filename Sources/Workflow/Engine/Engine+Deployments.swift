@@ -123,6 +123,17 @@ extension Engine {
         return process
     }
 
+    /// The latest version of a key deployed for a tenant.
+    public func latestProcess(key: String, tenantID: String) throws(WorkflowError) -> DeployedProcess {
+        let latest = repository.withLock { repository in
+            repository.byID.values.filter { $0.key == key && $0.tenantID == tenantID }.max { $0.version < $1.version }
+        }
+        guard let latest else {
+            throw WorkflowError(.definitionNotFound, "No matching process definition with key: \(key) and tenant-id: \(tenantID)")
+        }
+        return latest
+    }
+
     /// A definition by id.
     public func processDefinition(id: String) throws(WorkflowError) -> DeployedProcess { try process(id: id) }
 

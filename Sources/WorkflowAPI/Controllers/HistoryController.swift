@@ -10,7 +10,9 @@ struct HistoryController<Context: RequestContext> {
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("history/process-instance", use: processInstances)
+        group.post("history/process-instance", use: processInstances)
         group.get("history/process-instance/count", use: processInstanceCount)
+        group.post("history/process-instance/count", use: processInstanceCount)
         group.get("history/process-instance/:id", use: processInstance)
         group.get("history/activity-instance", use: activities)
         group.get("history/activity-instance/count", use: activityCount)
@@ -26,32 +28,49 @@ struct HistoryController<Context: RequestContext> {
 
     // MARK: process instances
 
-    private func filteredInstances(_ request: Request) async throws -> [HistoricProcessInstance] {
-        let ids = request.queryList("processInstanceIds")
-        return try await engine.store.historicProcessInstances().filter { instance in
-            if let id = request.query("processInstanceId"), instance.id != id { return false }
+    func filteredInstances(_ query: QueryInput) async throws -> [HistoricProcessInstance] {
+        let ids = query.list("processInstanceIds"), keys = query.list("processDefinitionKeyIn")
+        let startedBefore = try query.date("startedBefore"), startedAfter = try query.date("startedAfter")
+        let finishedBefore = try query.date("finishedBefore"), finishedAfter = try query.date("finishedAfter")
+        let instances = try await engine.store.historicProcessInstances().filter { instance in
+            if let id = query.string("processInstanceId"), instance.id != id { return false }
             if let ids, !ids.contains(instance.id) { return false }
-            if let key = request.query("processDefinitionKey"), instance.processDefinitionKey != key { return false }
-            if let id = request.query("processDefinitionId"), instance.processDefinitionID != id { return false }
-            if let key = request.query("processInstanceBusinessKey"), instance.businessKey != key { return false }
-            if let like = request.query("processInstanceBusinessKeyLike"),
+            if let key = query.string("processDefinitionKey"), instance.processDefinitionKey != key { return false }
+            if let keys, !keys.contains(instance.processDefinitionKey) { return false }
+            if let id = query.string("processDefinitionId"), instance.processDefinitionID != id { return false }
+            if let key = query.string("processInstanceBusinessKey"), instance.businessKey != key { return false }
+            if let like = query.string("processInstanceBusinessKeyLike"),
                !(instance.businessKey?.matchesLike(like) ?? false) { return false }
-            if request.queryBool("finished") == true, instance.endTime == nil { return false }
-            if request.queryBool("unfinished") == true, instance.endTime != nil { return false }
-            if request.queryBool("active") == true, instance.state != .active { return false }
-            if request.queryBool("completed") == true, instance.state != .completed { return false }
-            if request.queryBool("externallyTerminated") == true, instance.state != .externallyTerminated { return false }
-            if let id = request.query("superProcessInstanceId"), instance.superProcessInstanceID != id { return false }
+            if query.bool("finished"), instance.endTime == nil { return false }
+            if query.bool("unfinished"), instance.endTime != nil { return false }
+            if query.bool("active"), instance.state != .active { return false }
+            if query.bool("completed"), instance.state != .completed { return false }
+            if query.bool("externallyTerminated"), instance.state != .externallyTerminated { return false }
+            if query.bool("internallyTerminated"), instance.state != .internallyTerminated { return false }
+            if let id = query.string("superProcessInstanceId"), instance.superProcessInstanceID != id { return false }
+            if let startedBefore, instance.startTime > startedBefore { return false }
+            if let startedAfter, instance.startTime < startedAfter { return false }
+            if let finishedBefore, !(instance.endTime.map { $0 <= finishedBefore } ?? false) { return false }
+            if let finishedAfter, !(instance.endTime.map { $0 >= finishedAfter } ?? false) { return false }
             return true
         }
+        return try query.sort(instances, keys: [
+            "instanceId": { SortKey($0.id) }, "definitionId": { SortKey($0.processDefinitionID) },
+            "definitionKey": { SortKey($0.processDefinitionKey) }, "definitionName": { SortKey($0.processDefinitionName) },
+            "definitionVersion": { SortKey(Int64($0.processDefinitionVersion)) }, "businessKey": { SortKey($0.businessKey) },
+            "startTime": { SortKey($0.startTime) }, "endTime": { SortKey($0.endTime) },
+            "duration": { instance in SortKey(instance.endTime.map { $0.timeIntervalSince(instance.startTime) }) },
+            "tenantId": { _ in SortKey(nil as String?) },
+        ])
     }
 
     @Sendable func processInstances(_ request: Request, context: Context) async throws -> Response {
-        JSONResponse.make(.array(try request.page(try await filteredInstances(request)).map(DTO.historicProcessInstance)))
+        let instances = try await filteredInstances(try await QueryInput.of(request))
+        return JSONResponse.make(.array(try request.page(instances).map(DTO.historicProcessInstance)))
     }
 
     @Sendable func processInstanceCount(_ request: Request, context: Context) async throws -> Response {
-        Self.count(try await filteredInstances(request).count)
+        Self.count(try await filteredInstances(try await QueryInput.of(request)).count)
     }
 
     @Sendable func processInstance(_ request: Request, context: Context) async throws -> Response {

@@ -14,13 +14,17 @@ struct ProcessDefinitionController<Context: RequestContext> {
         group.get("process-definition/key/:key", use: getByKey)
         group.get("process-definition/key/:key/xml", use: xmlByKey)
         group.post("process-definition/key/:key/start", use: startByKey)
+        group.get("process-definition/key/:key/tenant-id/:tenant", use: getByKey)
+        group.get("process-definition/key/:key/tenant-id/:tenant/xml", use: xmlByKey)
+        group.post("process-definition/key/:key/tenant-id/:tenant/start", use: startByKey)
         group.get("process-definition/:id", use: getByID)
         group.get("process-definition/:id/xml", use: xmlByID)
         group.post("process-definition/:id/start", use: startByID)
     }
 
     private func filtered(_ request: Request) throws -> [DeployedProcess] {
-        var processes = engine.processDefinitions().filter { process in
+        let all = engine.processDefinitions()
+        var processes = all.filter { process in
             if let key = request.query("key"), process.key != key { return false }
             if let keys = request.queryList("keysIn"), !keys.contains(process.key) { return false }
             if let id = request.query("processDefinitionId"), process.id != id { return false }
@@ -31,9 +35,17 @@ struct ProcessDefinitionController<Context: RequestContext> {
             if let like = request.query("versionTagLike"), !(process.versionTag?.matchesLike(like) ?? false) { return false }
             if let like = request.query("keyLike"), !process.key.matchesLike(like) { return false }
             if let like = request.query("nameLike"), !(process.name?.matchesLike(like) ?? false) { return false }
-            if request.queryBool("latestVersion") == true, (try? engine.latestProcess(key: process.key))?.id != process.id {
+            if request.queryBool("latestVersion") == true, all.contains(where: {
+                $0.key == process.key && $0.tenantID == process.tenantID && $0.version > process.version
+            }) { return false }
+            if let tenants = request.queryList("tenantIdIn"), !tenants.contains(process.tenantID ?? "")
+                && !(request.queryBool("includeProcessDefinitionsWithoutTenantId") == true && process.tenantID == nil) {
                 return false
             }
+            if request.queryBool("withoutTenantId") == true, process.tenantID != nil { return false }
+            if let name = request.query("resourceName"), process.resourceName != name { return false }
+            if let like = request.query("resourceNameLike"), !process.resourceName.matchesLike(like) { return false }
+            if request.queryBool("suspended") == true { return false }
             return true
         }
         if let sortBy = request.query("sortBy") {
@@ -67,7 +79,7 @@ struct ProcessDefinitionController<Context: RequestContext> {
     }
 
     @Sendable func getByKey(_ request: Request, context: Context) async throws -> Response {
-        JSONResponse.make(DTO.processDefinition(try engine.latestProcess(key: try context.parameters.require("key"))))
+        JSONResponse.make(DTO.processDefinition(try latest(context)))
     }
 
     @Sendable func getByID(_ request: Request, context: Context) async throws -> Response {
@@ -75,11 +87,18 @@ struct ProcessDefinitionController<Context: RequestContext> {
     }
 
     @Sendable func xmlByKey(_ request: Request, context: Context) async throws -> Response {
-        try xml(engine.latestProcess(key: try context.parameters.require("key")))
+        try xml(try latest(context))
     }
 
     @Sendable func xmlByID(_ request: Request, context: Context) async throws -> Response {
         try xml(engine.processDefinition(id: try context.parameters.require("id")))
+    }
+
+    /// The latest definition of the path's key, for the path's tenant when it names one.
+    private func latest(_ context: Context) throws -> DeployedProcess {
+        let key = try context.parameters.require("key")
+        guard let tenant = context.parameters.get("tenant") else { return try engine.latestProcess(key: key) }
+        return try engine.latestProcess(key: key, tenantID: tenant)
     }
 
     private func xml(_ process: DeployedProcess) throws -> Response {
@@ -90,7 +109,7 @@ struct ProcessDefinitionController<Context: RequestContext> {
     }
 
     @Sendable func startByKey(_ request: Request, context: Context) async throws -> Response {
-        try await start(engine.latestProcess(key: try context.parameters.require("key")), request)
+        try await start(try latest(context), request)
     }
 
     @Sendable func startByID(_ request: Request, context: Context) async throws -> Response {

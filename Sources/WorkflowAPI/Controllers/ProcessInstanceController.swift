@@ -9,25 +9,39 @@ struct ProcessInstanceController<Context: RequestContext> {
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("process-instance", use: list)
+        group.post("process-instance", use: list)
         group.get("process-instance/count", use: count)
+        group.post("process-instance/count", use: count)
         group.get("process-instance/:id", use: get)
         group.delete("process-instance/:id", use: delete)
         group.get("process-instance/:id/activity-instances", use: activityInstances)
     }
 
-    private func filtered(_ request: Request) async throws -> [ProcessInstance] {
-        let filters = try (request.query("variables") ?? "").split(separator: ",").map { filter -> (String, String, String) in
+    /// Running instances a query selects (`variables=name_op_value,...` compares values as text).
+    func filtered(_ query: QueryInput) async throws -> [ProcessInstance] {
+        let filters = try (query.list("variables") ?? []).map { filter -> (String, String, String) in
             let parts = filter.split(separator: "_", maxSplits: 2).map(String.init)
             guard parts.count == 3, ["eq", "neq", "gt", "gteq", "lt", "lteq", "like"].contains(parts[1]) else {
                 throw WorkflowError(.invalidRequest, "variable query parameter has to have format KEY_OPERATOR_VALUE")
             }
             return (parts[0], parts[1], parts[2])
         }
-        let ids = request.queryList("processInstanceIds")
-        return try await engine.store.instances(definitionKey: request.query("processDefinitionKey")).filter { instance in
+        let ids = query.list("processInstanceIds"), keys = query.list("processDefinitionKeyIn")
+        let excludedKeys = query.list("processDefinitionKeyNotIn")
+        let incidents = query.bool("withIncident")
+            ? Set(try await engine.store.incidents().map(\.processInstanceID)) : []
+        let instances = try await engine.store.instances(definitionKey: query.string("processDefinitionKey")).filter { instance in
             if let ids, !ids.contains(instance.id) { return false }
-            if let key = request.query("businessKey"), instance.businessKey != key { return false }
-            if let id = request.query("processDefinitionId"), instance.definitionID != id { return false }
+            if let keys, !keys.contains(instance.definitionKey) { return false }
+            if let excludedKeys, excludedKeys.contains(instance.definitionKey) { return false }
+            if let key = query.string("businessKey"), instance.businessKey != key { return false }
+            if let like = query.string("businessKeyLike"), !(instance.businessKey?.matchesLike(like) ?? false) { return false }
+            if let id = query.string("processDefinitionId"), instance.definitionID != id { return false }
+            if let id = query.string("superProcessInstance"), instance.superInstance?.instanceID != id { return false }
+            if query.bool("rootProcessInstances"), instance.superInstance != nil { return false }
+            if query.bool("suspended") { return false }
+            if query.bool("withIncident"), !incidents.contains(instance.id) { return false }
+            if let tenants = query.list("tenantIdIn"), !tenants.isEmpty { return false }  // no tenants here
             for (name, op, expected) in filters {
                 guard let value = instance.variables[name] else { return false }
                 let text: String = if case .string(let string) = value { string } else { value.expressionValue.jsonText }
@@ -41,6 +55,11 @@ struct ProcessInstanceController<Context: RequestContext> {
             }
             return true
         }
+        return try query.sort(instances, keys: [
+            "instanceId": { SortKey($0.id) }, "definitionKey": { SortKey($0.definitionKey) },
+            "definitionId": { SortKey($0.definitionID) }, "businessKey": { SortKey($0.businessKey) },
+            "tenantId": { _ in SortKey(nil as String?) },
+        ])
     }
 
     private static func compare(_ left: String, _ right: String, _ op: String) -> Bool {
@@ -52,14 +71,12 @@ struct ProcessInstanceController<Context: RequestContext> {
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
-        let instances = try await filtered(request)
-        let first = try request.queryInt("firstResult") ?? 0
-        let max = try request.queryInt("maxResults") ?? Int.max
-        return JSONResponse.make(.array(instances.dropFirst(first).prefix(max).map { .object(DTO.processInstance($0)) }))
+        let instances = try await filtered(try await QueryInput.of(request))
+        return JSONResponse.make(.array(try request.page(instances).map { .object(DTO.processInstance($0)) }))
     }
 
     @Sendable func count(_ request: Request, context: Context) async throws -> Response {
-        JSONResponse.make(.object(["count": .int(Int64(try await filtered(request).count))]))
+        JSONResponse.make(.object(["count": .int(Int64(try await filtered(try await QueryInput.of(request)).count))]))
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
