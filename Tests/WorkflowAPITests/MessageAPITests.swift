@@ -86,4 +86,27 @@ struct MessageAPITests {
             try tenant.expectError(.badRequest, type: "InvalidRequestException")
         }
     }
+
+    @Test func localCorrelationKeysAndTenantsNarrowTheMatch() async throws {
+        try await Self.harness().run { client in
+            let first = try await client.start("await_payment", #"{"variables":{"order":{"value":"o1"}}}"#)
+            let second = try await client.start("await_payment", #"{"variables":{"order":{"value":"o2"}}}"#)
+            // Give the second instance's waiting execution a local variable to correlate on.
+            let tree = try await client.call(.get, "/process-instance/\(second)/activity-instances").json()
+            let execution = try #require(tree["childActivityInstances"]?[0]?["executionIds"]?[0]?.stringValue)
+            #expect(try await client.call(.put, "/execution/\(execution)/localVariables/slot", #"{"value":"s2"}"#).status == .noContent)
+            let local = try await client.call(.post, "/message", """
+                {"messageName":"Paid","resultEnabled":true,"localCorrelationKeys":{"slot":{"value":"s2"}}}
+                """).json()
+            #expect(local[0]?["execution"]?["processInstanceId"] == .string(second))
+            #expect(local[0]?["execution"]?["id"] == .string(execution), "the execution that received the message")
+            // Nothing was deployed for a tenant: a tenant-bound message finds nothing.
+            try await client.call(.post, "/message", #"{"messageName":"Paid","tenantId":"acme"}"#)
+                .expectError(.badRequest, type: "RestException")
+            let untenanted = try await client.call(.post, "/message", """
+                {"messageName":"Paid","withoutTenantId":true,"resultEnabled":true,"correlationKeys":{"order":{"value":"o1"}}}
+                """).json()
+            #expect(untenanted[0]?["execution"]?["processInstanceId"] == .string(first))
+        }
+    }
 }

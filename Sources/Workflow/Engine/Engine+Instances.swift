@@ -27,69 +27,6 @@ extension Engine {
         try await step(id) { runtime in runtime.cancel(reason: reason) }
     }
 
-    /// Where a correlated message went.
-    public enum CorrelationResult: Sendable {
-        /// A waiting execution of a running instance received it.
-        case execution(executionID: String, instance: ProcessInstance)
-        /// A message start event started a new instance.
-        case processDefinition(instance: ProcessInstance)
-    }
-
-    /// Correlates a message to waiting executions, else to message start events (Camunda's order).
-    /// - Parameters:
-    ///   - all: deliver to every match; otherwise exactly one match is required.
-    /// - Throws: `.mismatchingCorrelation` when `all` is false and there is not exactly one match.
-    public func correlateMessage(
-        _ name: String, businessKey: String?, processInstanceID: String?,
-        correlationKeys: [String: VariableValue], processVariables: [String: VariableValue], all: Bool
-    ) async throws -> [CorrelationResult] {
-        var matches: [SubscriptionRef] = []
-        for subscription in try await store.messageSubscriptions(named: name) {
-            if let processInstanceID, subscription.instanceID != processInstanceID { continue }
-            if let businessKey, subscription.businessKey != businessKey { continue }
-            if !correlationKeys.isEmpty {
-                guard let instance = try await store.instance(subscription.instanceID),
-                      correlationKeys.allSatisfy({ instance.variables[$0.key]?.expressionValue == $0.value.expressionValue })
-                else { continue }
-            }
-            if !all, matches.contains(where: { $0.instanceID == subscription.instanceID }) { continue }
-            matches.append(subscription)
-        }
-        let mismatch = { (reason: String) in
-            WorkflowError(.mismatchingCorrelation, "Cannot correlate message '\(name)': \(reason)")
-        }
-        if !matches.isEmpty {
-            if !all, matches.count > 1 {
-                throw mismatch("\(matches.count) executions match the correlation keys")
-            }
-            var results: [CorrelationResult] = []
-            for match in matches {
-                let instance = try await step(match.instanceID) { runtime throws(WorkflowError) in
-                    try runtime.correlateMessage(match.subscriptionID, variables: processVariables)
-                }
-                let executionID = instance.tokens.values.first?.id ?? instance.id
-                results.append(.execution(executionID: executionID, instance: instance))
-            }
-            return results
-        }
-        let starts = processInstanceID != nil ? [] : processDefinitions().filter { process in
-            (try? latestProcess(key: process.key))?.id == process.id && process.definition.messageStartEvents[name] != nil
-        }
-        if starts.isEmpty {
-            if all { return [] }
-            throw mismatch("No process definition or execution matches the parameters")
-        }
-        if !all, starts.count > 1 { throw mismatch("\(starts.count) process definitions start with this message") }
-        var results: [CorrelationResult] = []
-        for process in starts {
-            let node = process.definition.messageStartEvents[name]!
-            let instance = try await startProcessInstance(
-                process, businessKey: businessKey, variables: processVariables, startNodeID: node.id)
-            results.append(.processDefinition(instance: instance))
-        }
-        return results
-    }
-
     /// Completes a user task.
     public func completeUserTask(_ id: String, variables: [String: VariableValue]) async throws {
         guard let task = try await store.userTasks().first(where: { $0.id == id }) else {

@@ -27,11 +27,17 @@ struct MessageController<Context: RequestContext> {
             throw WorkflowError(.invalidRequest, "Parameter 'tenantId' cannot be used together with parameter "
                 + "'withoutTenantId'.")
         }
-        let results = try await engine.correlateMessage(
-            name, businessKey: try body.string("businessKey"), processInstanceID: try body.string("processInstanceId"),
-            correlationKeys: try VariableCodec.decode(try body.object("correlationKeys")),
-            processVariables: try VariableCodec.decode(try body.object("processVariables")),
-            all: try body.bool("all") ?? false)
+        var message = Engine.MessageCorrelation(name: name)
+        message.businessKey = try body.string("businessKey")
+        message.processInstanceID = try body.string("processInstanceId")
+        message.tenantID = try body.string("tenantId")
+        message.withoutTenantID = try body.bool("withoutTenantId") ?? false
+        message.correlationKeys = try VariableCodec.decode(try body.object("correlationKeys"))
+        message.localCorrelationKeys = try VariableCodec.decode(try body.object("localCorrelationKeys"))
+        message.processVariables = try VariableCodec.decode(try body.object("processVariables"))
+        message.processVariablesLocal = try VariableCodec.decode(try body.object("processVariablesLocal"))
+        message.all = try body.bool("all") ?? false
+        let results = try await engine.correlate(message)
         guard resultEnabled else { return JSONResponse.noContent }
         return JSONResponse.make(.array(results.map { result in
             var dto: [String: ExpressionValue]
