@@ -93,4 +93,69 @@ struct LongPollingTests {
             #expect(ContinuousClock.now - started < .seconds(2))
         }
     }
+
+    @Test func parkedRequestWakesWhenAFailedTasksRetryTimeoutEnds() async throws {
+        let harness = try await APIHarness(clock: SystemClock())
+        try await harness.run { client in
+            _ = try await client.start()
+            let id = try #require(try await client.fetch("topic.a", worker: "w1", lockDuration: 60_000).first?["id"]?.stringValue)
+            // w2 parks while the task is locked for a minute; then w1 fails it with a short back-off.
+            let started = ContinuousClock.now
+            async let parked = client.call(
+                .post, "/external-task/fetchAndLock", Self.longPoll("topic.a", worker: "w2", timeout: 20_000))
+            try await Task.sleep(for: .milliseconds(150))
+            let failure = #"{"workerId":"w1","retries":2,"retryTimeout":300}"#
+            #expect(try await client.call(.post, "/external-task/\(id)/failure", failure).status == .noContent)
+            let task = try #require(try await parked.json()[0])
+            let elapsed = ContinuousClock.now - started
+            #expect(task["id"] == .string(id) && task["workerId"] == "w2" && task["retries"] == 2)
+            #expect(elapsed >= .milliseconds(400), "not before the back-off ended")
+            #expect(elapsed < .seconds(10), "woken when the back-off ended, not at the 20 s timeout")
+        }
+    }
+
+    @Test func parkedRequestWakesWhenALockExpires() async throws {
+        let harness = try await APIHarness(clock: SystemClock())
+        try await harness.run { client in
+            _ = try await client.start()
+            let id = try #require(try await client.fetch("topic.a", worker: "w1", lockDuration: 60_000).first?["id"]?.stringValue)
+            // w2 parks while the lock has a minute to run; then w1 shortens its lock to 300 ms.
+            let started = ContinuousClock.now
+            async let parked = client.call(
+                .post, "/external-task/fetchAndLock", Self.longPoll("topic.a", worker: "w2", timeout: 20_000))
+            try await Task.sleep(for: .milliseconds(150))
+            let extend = #"{"workerId":"w1","newDuration":300}"#
+            #expect(try await client.call(.post, "/external-task/\(id)/extendLock", extend).status == .noContent)
+            let task = try #require(try await parked.json()[0])
+            let elapsed = ContinuousClock.now - started
+            #expect(task["id"] == .string(id) && task["workerId"] == "w2")
+            #expect(elapsed >= .milliseconds(400), "not before the lock expired")
+            #expect(elapsed < .seconds(10), "woken when the lock expired, not at the 20 s timeout")
+        }
+    }
+
+    @Test func everyParkedWorkerIsServedOnce() async throws {
+        let harness = try await APIHarness(clock: SystemClock())
+        try await harness.run { client in
+            let workers = ["w1", "w2", "w3"]
+            try await withThrowingTaskGroup(of: String?.self) { group in
+                for worker in workers {
+                    group.addTask {
+                        let response = try await client.call(
+                            .post, "/external-task/fetchAndLock", Self.longPoll("topic.a", worker: worker, timeout: 20_000))
+                        return try response.json()[0]?["workerId"]?.stringValue
+                    }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                try await Task.sleep(for: .milliseconds(100))
+                for _ in workers {
+                    _ = try await client.start()
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                var served: [String] = []
+                for try await worker in group { served += worker.map { [$0] } ?? [] }
+                #expect(served.sorted() == workers, "each parked worker got exactly one of the three tasks")
+            }
+        }
+    }
 }

@@ -34,4 +34,42 @@ struct FetchWaitersTests {
         await task.value
         #expect(waiters.isEmpty)
     }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aNoticeBeforeParkingIsNotLost() async {
+        let waiters = FetchWaiters()
+        let epoch = waiters.epoch
+        waiters.notify(topics: ["a"])  // nobody parked yet: only the epoch records it
+        let started = ContinuousClock.now
+        await waiters.wait(topics: ["a"], for: .seconds(30), since: epoch)
+        #expect(ContinuousClock.now - started < .seconds(5), "the wait saw the notice and did not park")
+        #expect(waiters.isEmpty)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func anExpiringLockShortensTheWait() async throws {
+        let waiters = FetchWaiters()
+        let started = ContinuousClock.now
+        async let parked: Void = waiters.wait(topics: ["a"], for: .seconds(30))
+        while waiters.count < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        waiters.expiring(topic: "b", after: .milliseconds(50))  // another topic: no effect
+        waiters.expiring(topic: "a", after: .milliseconds(100))
+        await parked
+        #expect(ContinuousClock.now - started < .seconds(5), "woken when the lock ran out, not at 30 s")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func notifyResumesOldestTicketFirst() async throws {
+        let waiters = FetchWaiters()
+        let tickets = (0..<4).map { _ in waiters.ticket() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (parkedSoFar, ticket) in tickets.reversed().enumerated() {  // the newest request parks first
+                group.addTask { await waiters.wait(ticket: ticket, topics: ["a"], for: .seconds(30)) }
+                while waiters.count <= parkedSoFar { try await Task.sleep(for: .milliseconds(5)) }
+            }
+            let resumed = waiters.notify(topics: ["a"])
+            #expect(resumed == tickets, "resumed in ticket order, not in order of parking")
+            try await group.waitForAll()
+        }
+    }
 }

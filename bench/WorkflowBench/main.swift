@@ -5,7 +5,9 @@
 //   instances: bench/one-task.bpmn on the embedded store: start, fetchAndLock, complete (instances/s)
 //   runtime:   the pure state machine alone (no store), for the same process
 // Usage: WorkflowBench [--corpus DIR] [--instances N] [--repeat R] [--concurrency C] [--skip-parse true]
-//                      [--phases true]
+//                      [--phases true] [--batch N] [--longpoll true]
+//   --batch:    workers fetch up to N tasks per call (default 1)
+//   --longpoll: latency from a task becoming fetchable to a parked fetchAndLock's answer
 import BPMN
 import Foundation
 import Workflow
@@ -18,6 +20,7 @@ struct Options {
     var skipParse = false
     var phases = false
     var batch = 1
+    var longPoll = false
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -31,6 +34,7 @@ struct Options {
             case "--skip-parse": skipParse = value == "true"
             case "--phases": phases = value == "true"
             case "--batch": batch = max(1, Int(value) ?? batch)
+            case "--longpoll": longPoll = value == "true"
             default: FileHandle.standardError.write(Data("unknown option \(flag)\n".utf8))
             }
         }
@@ -165,3 +169,4 @@ if !options.skipParse { try benchParse(options) }
 try await benchInstances(options)
 try await benchRuntime(options)
 if options.phases { try await Task { try await benchPhases(options) }.value }
+if options.longPoll { try await benchLongPoll(options) }

@@ -30,9 +30,15 @@ extension Engine {
         // The response timeout is wall time (the client waits in real time); lock expiries are engine time.
         let deadline = ContinuousClock.now + .milliseconds(asyncResponseTimeout ?? 0)
         let topics = Set(request.topics.map(\.topicName))
+        var ticket: UInt64?
         while true {
-            let locked = try await store.fetchAndLock(request, now: clock.now())
-            if !locked.isEmpty { return try await attachVariables(locked, selections) }
+            let epoch = waiters.epoch
+            let now = clock.now()
+            let locked = try await store.fetchAndLock(request, now: now)
+            if !locked.isEmpty {
+                announceExpiries(of: locked, now: now)
+                return try await attachVariables(locked, selections)
+            }
             let remaining = deadline - ContinuousClock.now
             guard asyncResponseTimeout != nil, remaining > .zero, !Task.isCancelled else { return [] }
             guard waiters.count < waiters.capacity else {
@@ -41,12 +47,21 @@ extension Engine {
             }
             // Wake at the deadline, when a locked or backed-off task of these topics frees up, or on a new task.
             var wait = remaining
-            let now = clock.now()
             if let next = try await store.nextFetchableTime(topics: topics, after: now) {
                 wait = min(wait, .milliseconds(Int64((next.timeIntervalSince(now) * 1000).rounded(.up))))
             }
-            await waiters.wait(topics: topics, for: wait)
+            if ticket == nil { ticket = waiters.ticket() }
+            await waiters.wait(ticket: ticket, topics: topics, for: wait, since: epoch)
             if Task.isCancelled { return [] }
+        }
+    }
+
+    /// Parked fetches of these tasks' topics wake when the new locks run out (the tasks are fetchable again).
+    func announceExpiries(of tasks: [ExternalTask], now: Date) {
+        for task in tasks where (task.retries ?? 1) > 0 && !task.suspended {
+            guard let until = task.lockExpirationTime, until > now else { continue }
+            let milliseconds = Int64((until.timeIntervalSince(now) * 1000).rounded(.up))
+            waiters.expiring(topic: task.topicName, after: .milliseconds(milliseconds))
         }
     }
 

@@ -105,7 +105,9 @@ extension Engine {
             task.version += 1
             do {
                 try await store.updateExternalTask(task, incident: incident)
-                if !waiters.isEmpty, task.isFetchable(at: clock.now()) { waiters.notify(topics: [task.topicName]) }
+                let now = clock.now()
+                if task.isFetchable(at: now) { waiters.notify(topics: [task.topicName]) }
+                announceExpiries(of: [task], now: now)
                 return
             } catch let error as WorkflowError where error.code == .conflict {
                 continue

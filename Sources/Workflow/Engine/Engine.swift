@@ -116,7 +116,7 @@ public final class Engine: Sendable {
         }
         commit.historicInstance = historic
         try await store.commit(commit)
-        if !commit.createdTasks.isEmpty, !waiters.isEmpty {
+        if !commit.createdTasks.isEmpty {
             waiters.notify(topics: Set(commit.createdTasks.map(\.topicName)))
         }
         for effect in followUps { try await carryOut(effect) }
