@@ -51,7 +51,7 @@ struct DeploymentController<Context: RequestContext> {
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
-        JSONResponse.make(.array(filtered(request).map { .object(DTO.deployment($0, base: base)) }))
+        JSONResponse.make(.array(try request.page(filtered(request)).map { .object(DTO.deployment($0, base: base)) }))
     }
 
     @Sendable func count(_ request: Request, context: Context) async throws -> Response {

@@ -63,15 +63,11 @@ struct ProcessDefinitionController<Context: RequestContext> {
             }
             if order == "desc" { processes.reverse() }
         }
-        let first = try request.queryInt("firstResult") ?? 0
-        let max = try request.queryInt("maxResults") ?? Int.max
-        return Array(processes.dropFirst(first).prefix(max))
+        return processes
     }
 
-    /// SQL LIKE with `%` wildcards.
-
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
-        JSONResponse.make(.array(try filtered(request).map(DTO.processDefinition)))
+        JSONResponse.make(.array(try request.page(try filtered(request)).map(DTO.processDefinition)))
     }
 
     @Sendable func count(_ request: Request, context: Context) async throws -> Response {
