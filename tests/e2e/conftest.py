@@ -4,6 +4,7 @@ The binary is ${WORKFLOW_BIN:-.build/debug/workflow} (relative paths are taken f
 with cwd = repo root and `--processes processes`, so every processes/*.bpmn is deployed at start. Its stdout and
 stderr go to a log file whose tail is attached to every failing test's report.
 """
+import contextlib
 import os
 import socket
 import subprocess
@@ -49,12 +50,14 @@ def workflow_bin():
     return b
 
 
-@pytest.fixture(scope="session")
-def server(workflow_bin, tmp_path_factory):
-    """Starts `workflow serve`, waits for GET /health, yields the engine-rest base URL, stops it."""
+@contextlib.contextmanager
+def running_server(workflow_bin, log_dir):
+    """Starts `workflow serve` on a free loopback port, waits for GET /health, yields the engine-rest base URL,
+    stops it (SIGTERM, then SIGKILL)."""
     global _server_log_path
+    previous_log_path = _server_log_path
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("workflow-server") / "workflow-serve.log"
+    log_path = log_dir / "workflow-serve.log"
     _server_log_path = log_path
     cmd = [str(workflow_bin), "serve", "--host", "127.0.0.1", "--port", str(port), "--processes", "processes"]
     log = open(log_path, "wb")
@@ -76,6 +79,9 @@ def server(workflow_bin, tmp_path_factory):
                             f"--- server log ---\n{_log_tail()}", pytrace=False)
             time.sleep(0.2)
         yield f"{root}/engine-rest"
+        if proc.poll() is not None:
+            pytest.fail(f"the server exited with {proc.returncode} during the tests.\n"
+                        f"--- server log ---\n{_log_tail()}", pytrace=False)
     finally:
         if proc.poll() is None:
             proc.terminate()  # SIGTERM
@@ -85,6 +91,21 @@ def server(workflow_bin, tmp_path_factory):
                 proc.kill()
                 proc.wait(timeout=10)
         log.close()
+        _server_log_path = previous_log_path
+
+
+@pytest.fixture(scope="session")
+def server(workflow_bin, tmp_path_factory):
+    """One server shared by the session's tests (each test keeps to its own instances)."""
+    with running_server(workflow_bin, tmp_path_factory.mktemp("workflow-server")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def own_server(workflow_bin, tmp_path_factory):
+    """A server for one module alone, for tests that may delete anything (the schemathesis contract run)."""
+    with running_server(workflow_bin, tmp_path_factory.mktemp("workflow-own-server")) as url:
+        yield url
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ import Foundation
 
 /// An incident: something in an instance needs an operator (a task out of retries, a failed expression).
 public struct Incident: Sendable, Hashable {
-    /// `failedExternalTask` for external tasks out of retries; `failedExpression` for conditions,
+    /// `failedExternalTask` for external tasks out of retries; `failedJob` for conditions,
     /// inputs or gateways that could not be evaluated.
     public let type: String
     public let id: String
@@ -17,5 +17,8 @@ public struct Incident: Sendable, Hashable {
     public let message: String?
 
     public static let failedExternalTask = "failedExternalTask"
-    public static let failedExpression = "failedExpression"
+    /// A step that could not go on (an expression failed, no flow could be taken). Camunda reports such failures
+    /// of asynchronous continuations as `failedJob`, the only other type clients know (pycamunda's enum has just
+    /// these two), so that is the name on the wire.
+    public static let failedExpression = "failedJob"
 }
