@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -44,7 +45,11 @@ let package = Package(
         ),
         .target(
             name: "Workers",
-            dependencies: ["Workflow", "CHiredis"],
+            dependencies: [
+                "Workflow", "CHiredis", "BPMN",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(name: "Scaler", dependencies: ["Workers"], swiftSettings: swiftSettings),
@@ -74,7 +79,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "BPMNTests", dependencies: ["BPMN"], swiftSettings: swiftSettings),
-        .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "BPMN"], swiftSettings: swiftSettings),
+        .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "BPMN", "Workers"], swiftSettings: swiftSettings),
         .testTarget(name: "WorkersTests", dependencies: ["Workers"], swiftSettings: swiftSettings),
         .testTarget(name: "ScalerTests", dependencies: ["Scaler"], swiftSettings: swiftSettings),
         .testTarget(

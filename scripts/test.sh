@@ -9,9 +9,8 @@ source scripts/install-deps.sh
 install_missing_apt_packages
 
 # --- Redis on loopback -------------------------------------------------------------------------------------
-# HOOK: services the tests need are started here and stopped by the EXIT trap below. Nothing needs Redis yet
-# (the engine's store is in memory); later work (Redis-backed store, see ../shared/design-redis.md) uses
-# REDIS_URL. A Redis that fails to start is only a warning for now: make it fatal once a test depends on it.
+# A real redis-server for the Redis store's run of the conformance suite (Tests/WorkflowTests, store kind
+# `redis`). It is stopped by the EXIT trap below. Without it the tests cannot run: a failed start is fatal.
 REDIS_PORT="${REDIS_PORT:-6390}"
 REDIS_PID=""
 cleanup() {
@@ -21,6 +20,10 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
+if redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+  echo "ERROR: something already listens on 127.0.0.1:${REDIS_PORT}; set REDIS_PORT to a free port" >&2
+  exit 1
+fi
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
   --loglevel warning >/tmp/workflow-test-redis.log 2>&1 &
 REDIS_PID=$!
@@ -30,7 +33,8 @@ for _ in $(seq 1 50); do
   sleep 0.1
 done
 if ! redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
-  echo "WARNING: redis-server did not start on 127.0.0.1:${REDIS_PORT} (see /tmp/workflow-test-redis.log)" >&2
+  echo "ERROR: redis-server did not start on 127.0.0.1:${REDIS_PORT} (see /tmp/workflow-test-redis.log)" >&2
+  exit 1
 fi
 
 # --- Python venv for the end-to-end tests ------------------------------------------------------------------

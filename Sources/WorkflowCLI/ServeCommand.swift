@@ -4,10 +4,11 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import Workers
 import Workflow
 import WorkflowAPI
 
-/// `workflow serve`: the engine and its REST API on the embedded store.
+/// `workflow serve`: the engine and its REST API, on the embedded store or on Redis.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Run the engine and the Camunda REST API (/engine-rest).")
@@ -16,6 +17,31 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on.") var port = Int(ProcessInfo.processInfo.environment["WORKFLOW_PORT"] ?? "") ?? 8080
     @Option(help: "Deploy every .bpmn file of this folder at start.") var processes: String?
     @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
+    @Option(help: "Where state lives: memory (embedded, lost on restart) or redis.")
+    var store = ProcessInfo.processInfo.environment["WORKFLOW_STORE"] ?? "memory"
+    @Option(help: "The Redis server of --store redis, redis://HOST:PORT.")
+    var redisURL = ProcessInfo.processInfo.environment["WORKFLOW_REDIS_URL"]
+        ?? ProcessInfo.processInfo.environment["REDIS_URL"] ?? "redis://127.0.0.1:6379"
+
+    func validate() throws {
+        guard ["memory", "redis"].contains(store) else { throw ValidationError("--store must be memory or redis") }
+        if store == "redis" {
+            do { _ = try RedisEndpoint(url: redisURL) } catch { throw ValidationError("--redis-url: \(error.message)") }
+        }
+    }
+
+    /// The chosen store; Redis must answer PING before the engine starts.
+    private func makeStore(logger: Logger) async throws -> any WorkflowStore {
+        guard store == "redis" else { return MemoryWorkflowStore() }
+        let client = RedisClient(try RedisEndpoint(url: redisURL))
+        do {
+            try await client.send("PING")
+        } catch {
+            throw ValidationError("cannot reach Redis at \(redisURL): \(error)")
+        }
+        logger.info("store: redis", metadata: ["redis": "\(client.endpoint)"])
+        return RedisWorkflowStore(client)
+    }
 
     func run() async throws {
         LoggingSystem.bootstrap { label in
@@ -24,7 +50,8 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "workflow")
-        let engine = Engine(store: MemoryWorkflowStore(), logger: logger)
+        let engine = Engine(store: try await makeStore(logger: logger), logger: logger)
+        try await engine.loadRepository()
         if let processes { try await deployFolder(processes, engine: engine, logger: logger) }
         let router = buildRouter(engine: engine, baseURL: "http://\(host == "0.0.0.0" ? "localhost" : host):\(port)/engine-rest")
         let app = Application(
@@ -46,8 +73,11 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard !resources.isEmpty else { return logger.warning("no .bpmn files in \(folder)") }
         do {
-            let result = try await engine.deploy(name: "processes", source: folder, resources: resources)
-            logger.info("deployed \(result.deployment.processes.count) process definitions from \(folder)")
+            // Duplicate filtering: a restart on a persistent store does not deploy unchanged files again.
+            let result = try await engine.deploy(
+                name: "processes", source: folder, resources: resources, enableDuplicateFiltering: true)
+            let verb = result.isNew ? "deployed" : "already deployed:"
+            logger.info("\(verb) \(result.deployment.processes.count) process definitions from \(folder)")
         } catch let error as WorkflowError {
             throw ValidationError("could not deploy \(folder): \(error.message)")
         }

@@ -48,11 +48,11 @@ public struct WorkflowError: Error, Sendable, Hashable, CustomStringConvertible 
 
     public var description: String { "\(code): \(message)" }
 
-    static func taskNotFound(_ id: String) -> WorkflowError {
+    public static func taskNotFound(_ id: String) -> WorkflowError {
         WorkflowError(.taskNotFound, "External task with id \(id) does not exist")
     }
 
-    static func instanceNotFound(_ id: String) -> WorkflowError {
+    public static func instanceNotFound(_ id: String) -> WorkflowError {
         WorkflowError(.notFound, "Process instance with id \(id) does not exist")
     }
 }

@@ -13,6 +13,19 @@ public struct Deployment: Sendable, Hashable {
     public let resources: [String: [UInt8]]
     /// The process definitions this deployment created.
     public let processes: [DeployedProcess]
+
+    public init(
+        id: String, name: String?, source: String?, deploymentTime: Date, tenantID: String?,
+        resources: [String: [UInt8]], processes: [DeployedProcess]
+    ) {
+        self.id = id
+        self.name = name
+        self.source = source
+        self.deploymentTime = deploymentTime
+        self.tenantID = tenantID
+        self.resources = resources
+        self.processes = processes
+    }
 }
 
 /// One version of a process definition, as deployed. Immutable; a class so steps share it instead of copying it.

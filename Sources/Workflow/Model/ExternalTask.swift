@@ -3,7 +3,7 @@ import BPMN
 import Foundation
 
 /// An external task: a unit of work waiting for (or leased by) a worker.
-public struct ExternalTask: Sendable, Hashable {
+public struct ExternalTask: Sendable, Hashable, Codable {
     public let id: String
     public let topicName: String
     public let processInstanceID: String
@@ -45,7 +45,7 @@ public struct ExternalTask: Sendable, Hashable {
 }
 
 /// A user task waiting for completion through the task API.
-public struct UserTask: Sendable, Hashable {
+public struct UserTask: Sendable, Hashable, Codable {
     public let id: String
     public let name: String?
     public let processInstanceID: String

@@ -2,8 +2,8 @@
 import Foundation
 
 /// The history of one process instance.
-public struct HistoricProcessInstance: Sendable, Hashable {
-    public enum State: String, Sendable, Hashable {
+public struct HistoricProcessInstance: Sendable, Hashable, Codable {
+    public enum State: String, Sendable, Hashable, Codable {
         case active = "ACTIVE", completed = "COMPLETED", externallyTerminated = "EXTERNALLY_TERMINATED",
             internallyTerminated = "INTERNALLY_TERMINATED"
     }
@@ -26,7 +26,7 @@ public struct HistoricProcessInstance: Sendable, Hashable {
 }
 
 /// The history of one activity instance.
-public struct HistoricActivityInstance: Sendable, Hashable {
+public struct HistoricActivityInstance: Sendable, Hashable, Codable {
     public let id: String
     public let activityID: String
     public let activityName: String?
@@ -46,8 +46,8 @@ public struct HistoricActivityInstance: Sendable, Hashable {
 
 /// An incident with its life cycle: open while in the runtime, then resolved (retries set, execution moved on) or
 /// deleted (its instance was deleted or ended).
-public struct HistoricIncident: Sendable, Hashable {
-    public enum State: Sendable, Hashable { case open, resolved, deleted }
+public struct HistoricIncident: Sendable, Hashable, Codable {
+    public enum State: String, Sendable, Hashable, Codable { case open, resolved, deleted }
     public let incident: Incident
     public var endTime: Date?
     public var state: State

@@ -21,6 +21,23 @@ public enum IDGenerator {
         return format(scramble(sequence) ^ mask, tag: tag)
     }
 
+    /// An id in the same store partition as `other` (FNV-1a of the id, modulo `partitions`): tasks of an
+    /// instance live where the instance lives, so a store finds them by id alone. About `partitions` draws.
+    public static func next(partitionOf other: String, partitions: Int = 16) -> String {
+        let wanted = partition(of: other, partitions: partitions)
+        while true {
+            let id = next()
+            if partition(of: id, partitions: partitions) == wanted { return id }
+        }
+    }
+
+    /// The partition of any id (FNV-1a over its UTF-8 bytes).
+    public static func partition(of id: String, partitions: Int = 16) -> Int {
+        var hash: UInt32 = 2_166_136_261
+        for byte in id.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return Int(hash % UInt32(partitions))
+    }
+
     /// splitmix64's finaliser: a bijection on UInt64, so distinct counters give distinct values.
     static func scramble(_ value: UInt64) -> UInt64 {
         var z = value &+ 0x9E37_79B9_7F4A_7C15

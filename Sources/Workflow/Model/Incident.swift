@@ -2,7 +2,7 @@
 import Foundation
 
 /// An incident: something in an instance needs an operator (a task out of retries, a failed expression).
-public struct Incident: Sendable, Hashable {
+public struct Incident: Sendable, Hashable, Codable {
     /// `failedExternalTask` for external tasks out of retries; `failedJob` for conditions,
     /// inputs or gateways that could not be evaluated.
     public let type: String

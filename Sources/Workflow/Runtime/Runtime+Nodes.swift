@@ -50,7 +50,7 @@ extension Runtime {
         case .serviceTask(let task), .intermediateThrowEvent(.some(let task)), .endEvent(.message(.some(let task))):
             createExternalTask(tokenID, node: node, task: task)
         case .userTask:
-            let taskID = IDGenerator.next()
+            let taskID = IDGenerator.next(partitionOf: instance.id)
             setState(tokenID, .waitingUserTask(taskID))
             effects.append(.createUserTask(UserTask(
                 id: taskID, name: node.name, processInstanceID: instance.id, processDefinitionID: process.id,
@@ -109,7 +109,7 @@ extension Runtime {
                 return raiseIncident(tokenID, "camunda:taskPriority of '\(node.id)' evaluated to \(value), not an integer")
             }
         }
-        let taskID = IDGenerator.next()
+        let taskID = IDGenerator.next(partitionOf: instance.id)
         setState(tokenID, .waitingTask(taskID))
         let token = instance.tokens[tokenID]!
         effects.append(.createExternalTask(ExternalTask(

@@ -76,17 +76,6 @@ extension MemoryWorkflowStore.State {
     }
 
     static func matches(_ task: ExternalTask, _ topic: FetchRequest.Topic, instances: [String: ProcessInstance]) -> Bool {
-        if let key = topic.businessKey, task.businessKey != key { return false }
-        if let ids = topic.processDefinitionIDs, !ids.contains(task.processDefinitionID) { return false }
-        if let keys = topic.processDefinitionKeys, !keys.contains(task.processDefinitionKey) { return false }
-        if let tenants = topic.tenantIDs, !tenants.contains(task.tenantID ?? "") { return false }
-        if topic.withoutTenantID, task.tenantID != nil { return false }
-        if let tag = topic.processDefinitionVersionTag,
-           !(task.processDefinitionVersionTag?.matchesLike(tag) ?? false) { return false }
-        if !topic.processVariables.isEmpty {
-            let variables = instances[task.processInstanceID]?.variables ?? [:]
-            return topic.processVariables.contains { variables[$0.key]?.expressionValue == $0.value.expressionValue }
-        }
-        return true
+        topic.accepts(task) { instances[task.processInstanceID]?.variables ?? [:] }
     }
 }

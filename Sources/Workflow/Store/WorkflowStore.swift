@@ -91,21 +91,33 @@ public enum IncidentChange: Sendable {
 }
 
 /// A due instance timer.
-public struct TimerRef: Sendable, Hashable {
+public struct TimerRef: Sendable, Hashable, Codable {
     public let instanceID: String
     public let timerID: String
     public let dueDate: Date
+
+    public init(instanceID: String, timerID: String, dueDate: Date) {
+        self.instanceID = instanceID
+        self.timerID = timerID
+        self.dueDate = dueDate
+    }
 }
 
 /// An instance's message subscription, as correlation sees it.
-public struct SubscriptionRef: Sendable, Hashable {
+public struct SubscriptionRef: Sendable, Hashable, Codable {
     public let instanceID: String
     public let subscriptionID: String
     public let businessKey: String?
+
+    public init(instanceID: String, subscriptionID: String, businessKey: String?) {
+        self.instanceID = instanceID
+        self.subscriptionID = subscriptionID
+        self.businessKey = businessKey
+    }
 }
 
 /// A timer start event of a deployed definition.
-public struct StartTimer: Sendable, Hashable {
+public struct StartTimer: Sendable, Hashable, Codable {
     public let id: String
     public let processDefinitionID: String
     public let nodeID: String
@@ -131,6 +143,30 @@ public struct FetchRequest: Sendable {
         public init(topicName: String, lockDuration: Int64) {
             self.topicName = topicName
             self.lockDuration = lockDuration
+        }
+
+        /// Whether the topic's filters accept a task. `variables` are the task's process-level variables; they are
+        /// read only when the topic filters on `processVariables`.
+        public func accepts(_ task: ExternalTask, variables: () -> [String: VariableValue]) -> Bool {
+            guard task.topicName == topicName else { return false }
+            if let key = businessKey, task.businessKey != key { return false }
+            if let ids = processDefinitionIDs, !ids.contains(task.processDefinitionID) { return false }
+            if let keys = processDefinitionKeys, !keys.contains(task.processDefinitionKey) { return false }
+            if let tenants = tenantIDs, !tenants.contains(task.tenantID ?? "") { return false }
+            if withoutTenantID, task.tenantID != nil { return false }
+            if let tag = processDefinitionVersionTag,
+               !(task.processDefinitionVersionTag?.matchesLike(tag) ?? false) { return false }
+            if !processVariables.isEmpty {
+                let values = variables()
+                return processVariables.contains { values[$0.key]?.expressionValue == $0.value.expressionValue }
+            }
+            return true
+        }
+
+        /// Whether the topic filters on anything beyond its name.
+        public var hasFilters: Bool {
+            businessKey != nil || processDefinitionIDs != nil || processDefinitionKeys != nil || tenantIDs != nil
+                || withoutTenantID || processDefinitionVersionTag != nil || !processVariables.isEmpty
         }
     }
 

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+import CHiredis
+import Glibc
+
+/// One blocking hiredis connection. Not thread-safe: `RedisClient` hands it to one thread at a time, which is
+/// why the `@unchecked Sendable` holds (the C context is never touched by two threads at once).
+final class RedisConnection: @unchecked Sendable {
+    private let context: UnsafeMutablePointer<redisContext>
+    let endpoint: RedisEndpoint
+
+    init(_ endpoint: RedisEndpoint, timeoutSeconds: Int = 5) throws(RedisError) {
+        self.endpoint = endpoint
+        let timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        guard let context = redisConnectWithTimeout(endpoint.host, Int32(endpoint.port), timeout) else {
+            throw RedisError(.connection, "cannot allocate a connection to \(endpoint)")
+        }
+        if context.pointee.err != 0 {
+            let reason = Self.errorText(context)
+            redisFree(context)
+            throw RedisError(.connection, "cannot connect to \(endpoint): \(reason)")
+        }
+        _ = redisSetTimeout(context, timeout)
+        self.context = context
+    }
+
+    deinit { redisFree(context) }
+
+    /// Sends the commands in one write and reads one reply each (a pipeline of one is a plain call).
+    func send(_ commands: [RedisCommand]) throws(RedisError) -> [RedisReply] {
+        for command in commands { try append(command) }
+        var replies: [RedisReply] = []
+        replies.reserveCapacity(commands.count)
+        for _ in commands {
+            var raw: UnsafeMutableRawPointer?
+            guard redisGetReply(context, &raw) == REDIS_OK, let raw else {
+                throw RedisError(.connection, "connection to \(endpoint) lost: \(Self.errorText(context))")
+            }
+            let reply = raw.assumingMemoryBound(to: redisReply.self)
+            replies.append(RedisReply(reply))
+            freeReplyObject(raw)
+        }
+        return replies
+    }
+
+    private func append(_ command: RedisCommand) throws(RedisError) {
+        let arguments = command.arguments
+        let total = arguments.reduce(0) { $0 + $1.count }
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(total, 1), alignment: 1)
+        defer { buffer.deallocate() }
+        var pointers: [UnsafePointer<CChar>?] = []
+        var lengths: [Int] = []
+        pointers.reserveCapacity(arguments.count)
+        lengths.reserveCapacity(arguments.count)
+        var offset = 0
+        for argument in arguments {
+            argument.withUnsafeBytes { bytes in
+                if let base = bytes.baseAddress { (buffer + offset).copyMemory(from: base, byteCount: bytes.count) }
+            }
+            pointers.append(UnsafePointer((buffer + offset).assumingMemoryBound(to: CChar.self)))
+            lengths.append(argument.count)
+            offset += argument.count
+        }
+        let status = pointers.withUnsafeMutableBufferPointer { argv in
+            lengths.withUnsafeBufferPointer { argvlen in
+                redisAppendCommandArgv(context, Int32(arguments.count), argv.baseAddress, argvlen.baseAddress)
+            }
+        }
+        guard status == REDIS_OK else {
+            throw RedisError(.connection, "cannot send to \(endpoint): \(Self.errorText(context))")
+        }
+    }
+
+    /// Whether the connection is still usable (hiredis sets `err` for good once it fails).
+    var isBroken: Bool { context.pointee.err != 0 }
+
+    private static func errorText(_ context: UnsafeMutablePointer<redisContext>) -> String {
+        withUnsafeBytes(of: context.pointee.errstr) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+    }
+}
+
+/// Where a Redis server listens.
+public struct RedisEndpoint: Sendable, Hashable, CustomStringConvertible {
+    public let host: String
+    public let port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// Reads `redis://HOST:PORT` (a trailing `/db` or credentials are not supported and are an error).
+    public init(url: String) throws(RedisError) {
+        var rest = Substring(url)
+        if rest.hasPrefix("redis://") { rest = rest.dropFirst("redis://".count) }
+        if rest.hasSuffix("/") { rest = rest.dropLast() }
+        let parts = rest.split(separator: ":", omittingEmptySubsequences: false)
+        guard !rest.contains("@"), !rest.contains("/"), parts.count <= 2, let host = parts.first, !host.isEmpty,
+              let port = parts.count == 2 ? Int(parts[1]) : 6379, (1...65535).contains(port)
+        else { throw RedisError(.connection, "not a Redis URL of the form redis://HOST:PORT: \(url)") }
+        self.init(host: String(host), port: port)
+    }
+
+    public var description: String { "\(host):\(port)" }
+}
+
+/// One Redis command: its arguments as bytes (binary safe).
+public struct RedisCommand: Sendable {
+    public var arguments: [[UInt8]]
+
+    public init(_ arguments: [String]) { self.arguments = arguments.map { Array($0.utf8) } }
+    public init(_ arguments: String...) { self.init(arguments) }
+    public init(bytes: [[UInt8]]) { self.arguments = bytes }
+
+    public mutating func append(_ argument: String) { arguments.append(Array(argument.utf8)) }
+    public mutating func append(bytes: [UInt8]) { arguments.append(bytes) }
+}

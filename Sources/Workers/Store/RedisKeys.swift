@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+import Workflow
+
+/// Every Redis key name of the store is built here.
+///
+/// An instance and everything of it (tasks, timers, subscriptions, incidents, history) lives in one of 16
+/// partitions, chosen by `IDGenerator.partition(of: instanceID)`; task ids are drawn in their instance's partition,
+/// so a task id alone names its partition. Every key of a partition starts with `wf:{pNN}:`, whose hash tag puts
+/// them all in one Redis Cluster slot, so each Lua script works on one slot.
+///
+/// | key (after the prefix) | type | holds |
+/// |---|---|---|
+/// | `inst` / `iver` | hash | instance id → instance JSON / version |
+/// | `task` / `tver` / `tlock` | hash | task id → task JSON / version / lock overlay `worker␟expiry` |
+/// | `tq` | hash | task id → `topic␟score␟member`, where the task queues |
+/// | `ready:<topic>` | zset | member `<16-digit sequence><id>` by score −priority: highest priority, then oldest |
+/// | `delayed` | zset | task id by the time (s) its lock or back-off ends |
+/// | `itasks:<i>` / `iutasks:<i>` | set | task ids / user task ids of an instance |
+/// | `utask` | hash | user task id → JSON |
+/// | `timers` / `itimers:<i>` | zset / set | `instance␟timer` by due time / an instance's entries |
+/// | `msg:<name>` / `imsg:<i>` | hash / set | subscription id → `instance␟businessKey` / an instance's `name␟id` |
+/// | `inc` / `iinc:<i>` / `inchist` | hash / hash / list | open incidents / an instance's `execution␟configuration` / closed ones |
+/// | `hist` / `hend` | hash | instance id → historic record JSON / end record JSON |
+/// | `hact:<i>` / `hactend:<i>` | list / hash | activity records / activity id → `end␟canceled` |
+///
+/// Global keys (small, read at start): `wf:deployments`, `wf:starttimers`.
+///
+/// `wf:` is the default namespace; another one (`wf-test-…:`) keeps several stores apart on one Redis.
+public struct RedisKeys: Sendable {
+    static let partitions = 16
+    let namespace: String
+    let deployments: String
+    let startTimers: String
+
+    public init(namespace: String = "wf:") {
+        self.namespace = namespace
+        deployments = namespace + "deployments"
+        startTimers = namespace + "starttimers"
+    }
+
+    /// `wf:{p07}:`
+    func prefix(_ partition: Int) -> String {
+        namespace + "{p" + (partition < 10 ? "0" : "") + String(partition) + "}:"
+    }
+
+    static func partition(of id: String) -> Int { IDGenerator.partition(of: id, partitions: partitions) }
+
+    /// The key that routes a partition's scripts.
+    func route(_ partition: Int) -> String { prefix(partition) + "inst" }
+
+    static func ready(_ topic: String) -> String { "ready:" + topic }
+}

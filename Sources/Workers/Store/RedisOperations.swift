@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Workflow
+
+/// The writes of one `apply` script, built in Swift; key names are relative to the partition prefix.
+struct RedisOperations {
+    private(set) var arguments: [[UInt8]] = []
+
+    private mutating func add(_ parts: String...) { arguments += parts.map { Array($0.utf8) } }
+
+    mutating func hashSet(_ key: String, _ field: String, _ value: String) { add("H", key, field, value) }
+    mutating func hashDelete(_ key: String, _ field: String) { add("D", key, field) }
+    mutating func sortedSetAdd(_ key: String, _ score: String, _ member: String) { add("Z", key, score, member) }
+    mutating func setAdd(_ key: String, _ member: String) { add("S", key, member) }
+    mutating func listPush(_ key: String, _ value: String) { add("L", key, value) }
+    mutating func delete(_ key: String) { add("K", key) }
+    /// Takes a task out of its ready and delayed queues.
+    mutating func unqueue(_ taskID: String) { add("Q", taskID) }
+    /// Removes a task and closes its incident (`resolved` or `deleted`).
+    mutating func dropTask(instance: String, task: String, incidentState: HistoricIncident.State, at time: Date) {
+        add("T", instance, task, incidentState.rawValue, RedisWorkflowStore.time(time))
+    }
+    /// Closes an instance's incidents: `e` of an execution, `c` of a task (configuration), `a` all.
+    mutating func closeIncidents(instance: String, mode: String, value: String, state: HistoricIncident.State, at time: Date) {
+        add("I", instance, mode, value, state.rawValue, RedisWorkflowStore.time(time))
+    }
+    mutating func dropAllTasks(instance: String, at time: Date) { add("A", instance, RedisWorkflowStore.time(time)) }
+    mutating func dropUserTasks(instance: String) { add("U", instance) }
+    /// Removes an instance's timer and message subscriptions from the partition's indexes.
+    mutating func clearEvents(instance: String) { add("E", instance) }
+
+    /// Writes a task's record and files it where it can be fetched: ready, delayed until its lock or back-off
+    /// ends, or nowhere (no retries left, suspended). The lock overlay is cleared: the record holds the truth.
+    mutating func file(_ task: ExternalTask) {
+        let member = Self.member(task)
+        let score = String(-Double(task.priority))
+        hashSet("task", task.id, RedisWorkflowStore.encode(task))
+        hashSet("tver", task.id, String(task.version))
+        hashDelete("tlock", task.id)
+        hashSet("tq", task.id, task.topicName + "\u{1F}" + score + "\u{1F}" + member)
+        unqueue(task.id)
+        guard (task.retries ?? 1) > 0, !task.suspended else { return }
+        if let until = task.lockExpirationTime {
+            sortedSetAdd("delayed", RedisWorkflowStore.time(until), task.id)
+        } else {
+            sortedSetAdd(RedisKeys.ready(task.topicName), score, member)
+        }
+    }
+
+    /// A task's member in its ready set: its 16-digit sequence, then its id (FIFO among equal priorities).
+    static func member(_ task: ExternalTask) -> String {
+        let digits = String(task.sequence)
+        return String(repeating: "0", count: max(0, 16 - digits.count)) + digits + task.id
+    }
+
+    mutating func addIncident(_ incident: Incident) {
+        hashSet("inc", incident.id, RedisWorkflowStore.encode(incident))
+        hashSet("iinc:" + incident.processInstanceID, incident.id,
+                incident.executionID + "\u{1F}" + (incident.configuration ?? ""))
+    }
+}
+
+extension RedisOperations {
+    mutating func setRemove(_ key: String, _ member: String) { arguments += ["X", key, member].map { Array($0.utf8) } }
+}

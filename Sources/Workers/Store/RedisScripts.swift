@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// The Lua scripts of the Redis store. Each runs inside one partition: every key it touches starts with the
+/// partition's prefix `wf:{pNN}:` (ARGV[1]), so all of them hash to one Cluster slot; KEYS[1] is the partition's
+/// instance hash and routes the call. Field separator inside values: ASCII 31 (unit separator).
+enum RedisScripts {
+    /// Shared helpers: promoting due delayed tasks, dropping a task, closing incidents.
+    private static let prelude = """
+    local p = ARGV[1]
+    local US = '\\31'
+    local function split(s)
+      local out, start = {}, 1
+      while true do
+        local i = string.find(s, US, start, true)
+        if not i then table.insert(out, string.sub(s, start)); return out end
+        table.insert(out, string.sub(s, start, i - 1)); start = i + 1
+      end
+    end
+    local function promote(now)
+      local due = redis.call('ZRANGEBYSCORE', p .. 'delayed', '-inf', now, 'LIMIT', 0, 1000)
+      for _, id in ipairs(due) do
+        local info = redis.call('HGET', p .. 'tq', id)
+        if info then
+          local f = split(info)
+          redis.call('ZADD', p .. 'ready:' .. f[1], f[2], f[3])
+        end
+        redis.call('ZREM', p .. 'delayed', id)
+      end
+    end
+    local function closeIncidents(inst, mode, value, state, time)
+      local all = redis.call('HGETALL', p .. 'iinc:' .. inst)
+      for i = 1, #all, 2 do
+        local f = split(all[i + 1])
+        if mode == 'a' or (mode == 'e' and f[1] == value) or (mode == 'c' and f[2] == value) then
+          local json = redis.call('HGET', p .. 'inc', all[i])
+          if json then redis.call('RPUSH', p .. 'inchist', state .. US .. time .. US .. json) end
+          redis.call('HDEL', p .. 'inc', all[i])
+          redis.call('HDEL', p .. 'iinc:' .. inst, all[i])
+        end
+      end
+    end
+    local function unqueue(id)
+      local info = redis.call('HGET', p .. 'tq', id)
+      if info then
+        local f = split(info)
+        redis.call('ZREM', p .. 'ready:' .. f[1], f[3])
+      end
+      redis.call('ZREM', p .. 'delayed', id)
+    end
+    local function dropTask(inst, id, state, time)
+      unqueue(id)
+      redis.call('HDEL', p .. 'tq', id)
+      redis.call('HDEL', p .. 'task', id)
+      redis.call('HDEL', p .. 'tver', id)
+      redis.call('HDEL', p .. 'tlock', id)
+      redis.call('SREM', p .. 'itasks:' .. inst, id)
+      closeIncidents(inst, 'c', id, state, time)
+    end
+    local function lock(topic, member, worker, expiry, score)
+      redis.call('ZREM', p .. 'ready:' .. topic, member)
+      local id = string.sub(member, 17)
+      local version = redis.call('HINCRBY', p .. 'tver', id, 1)
+      redis.call('HSET', p .. 'tlock', id, worker .. US .. expiry)
+      redis.call('ZADD', p .. 'delayed', score, id)
+      return {id, version, redis.call('HGET', p .. 'task', id)}
+    end
+    """
+
+    /// Checks versions, then applies a list of writes, all or nothing. ARGV: prefix, check count, checks as
+    /// (hash, field, expected value or '' for absent), then operations (see `RedisOperation`).
+    static let apply = RedisScript(prelude + "\n" + """
+    local n = tonumber(ARGV[2])
+    local i = 3
+    for _ = 1, n do
+      local value = redis.call('HGET', p .. ARGV[i], ARGV[i + 1]) or ''
+      if value ~= ARGV[i + 2] then return redis.error_reply('CONFLICT ' .. ARGV[i + 1]) end
+      i = i + 3
+    end
+    while i <= #ARGV do
+      local op = ARGV[i]
+      if op == 'H' then redis.call('HSET', p .. ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]); i = i + 4
+      elseif op == 'D' then redis.call('HDEL', p .. ARGV[i + 1], ARGV[i + 2]); i = i + 3
+      elseif op == 'Z' then redis.call('ZADD', p .. ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]); i = i + 4
+      elseif op == 'R' then redis.call('ZREM', p .. ARGV[i + 1], ARGV[i + 2]); i = i + 3
+      elseif op == 'S' then redis.call('SADD', p .. ARGV[i + 1], ARGV[i + 2]); i = i + 3
+      elseif op == 'X' then redis.call('SREM', p .. ARGV[i + 1], ARGV[i + 2]); i = i + 3
+      elseif op == 'L' then redis.call('RPUSH', p .. ARGV[i + 1], ARGV[i + 2]); i = i + 3
+      elseif op == 'K' then redis.call('DEL', p .. ARGV[i + 1]); i = i + 2
+      elseif op == 'Q' then unqueue(ARGV[i + 1]); i = i + 2
+      elseif op == 'T' then dropTask(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]); i = i + 5
+      elseif op == 'I' then closeIncidents(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]); i = i + 6
+      elseif op == 'A' then
+        for _, id in ipairs(redis.call('SMEMBERS', p .. 'itasks:' .. ARGV[i + 1])) do
+          dropTask(ARGV[i + 1], id, 'deleted', ARGV[i + 2])
+        end
+        redis.call('DEL', p .. 'itasks:' .. ARGV[i + 1]); i = i + 3
+      elseif op == 'U' then
+        for _, id in ipairs(redis.call('SMEMBERS', p .. 'iutasks:' .. ARGV[i + 1])) do
+          redis.call('HDEL', p .. 'utask', id)
+        end
+        redis.call('DEL', p .. 'iutasks:' .. ARGV[i + 1]); i = i + 2
+      elseif op == 'E' then
+        local inst = ARGV[i + 1]
+        for _, m in ipairs(redis.call('SMEMBERS', p .. 'itimers:' .. inst)) do redis.call('ZREM', p .. 'timers', m) end
+        for _, m in ipairs(redis.call('SMEMBERS', p .. 'imsg:' .. inst)) do
+          local f = split(m)
+          redis.call('HDEL', p .. 'msg:' .. f[1], f[2])
+        end
+        redis.call('DEL', p .. 'itimers:' .. inst, p .. 'imsg:' .. inst); i = i + 2
+      else return redis.error_reply('unknown operation ' .. op) end
+    end
+    return 'OK'
+    """)
+
+    /// Promotes due tasks, then locks up to max of the oldest highest-priority tasks of the topics.
+    /// ARGV: prefix, now, worker, max, topic count, then (topic, expiry, expiry score) per topic.
+    /// Returns (id, version, task JSON) per locked task.
+    static let fetch = RedisScript(prelude + "\n" + """
+    promote(ARGV[2])
+    local max = tonumber(ARGV[4])
+    local candidates = {}
+    local i = 6
+    for _ = 1, tonumber(ARGV[5]) do
+      local topic = ARGV[i]
+      local found = redis.call('ZRANGE', p .. 'ready:' .. topic, 0, max - 1, 'WITHSCORES')
+      for j = 1, #found, 2 do
+        table.insert(candidates, {topic, found[j], tonumber(found[j + 1]), ARGV[i + 1], ARGV[i + 2]})
+      end
+      i = i + 3
+    end
+    table.sort(candidates, function(a, b)
+      if a[3] ~= b[3] then return a[3] < b[3] end
+      return a[2] < b[2]
+    end)
+    local out = {}
+    for k = 1, math.min(max, #candidates) do
+      local c = candidates[k]
+      for _, v in ipairs(lock(c[1], c[2], ARGV[3], c[4], c[5])) do table.insert(out, v) end
+    end
+    return out
+    """)
+
+    /// Promotes due tasks, then lists up to `limit` ready tasks per topic without locking them.
+    /// ARGV: prefix, now, limit, topic count, topics. Returns (topic, member, score, version, lock, JSON) each.
+    static let peek = RedisScript(prelude + "\n" + """
+    promote(ARGV[2])
+    local out = {}
+    for i = 5, 4 + tonumber(ARGV[4]) do
+      local found = redis.call('ZRANGE', p .. 'ready:' .. ARGV[i], 0, tonumber(ARGV[3]) - 1, 'WITHSCORES')
+      for j = 1, #found, 2 do
+        local id = string.sub(found[j], 17)
+        table.insert(out, ARGV[i]); table.insert(out, found[j]); table.insert(out, found[j + 1])
+        table.insert(out, redis.call('HGET', p .. 'tver', id) or '0')
+        table.insert(out, redis.call('HGET', p .. 'tlock', id) or '')
+        table.insert(out, redis.call('HGET', p .. 'task', id) or '')
+      end
+    end
+    return out
+    """)
+
+    /// Locks chosen tasks that are still ready. ARGV: prefix, worker, count, then (topic, member, expiry, score).
+    static let lockChosen = RedisScript(prelude + "\n" + """
+    local out = {}
+    local i = 4
+    for _ = 1, tonumber(ARGV[3]) do
+      if redis.call('ZSCORE', p .. 'ready:' .. ARGV[i], ARGV[i + 1]) then
+        for _, v in ipairs(lock(ARGV[i], ARGV[i + 1], ARGV[2], ARGV[i + 2], ARGV[i + 3])) do table.insert(out, v) end
+      end
+      i = i + 4
+    end
+    return out
+    """)
+}

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Workflow
+
+extension RedisWorkflowStore {
+    /// How an instance ended, kept beside its historic record (which is written once, at the start).
+    struct HistoricEnd: Codable {
+        var state: HistoricProcessInstance.State?
+        var endTime: Date?
+        var finalVariables: [String: VariableValue]?
+    }
+
+    /// One engine step as one `apply` script in the instance's partition: the instance's version and every settled
+    /// task's version are checked, then the instance, its tasks, incidents, event indexes and history are written.
+    public func commit(_ commit: InstanceCommit) async throws {
+        let instance = commit.instance
+        let id = instance.id
+        var checks = [("iver", id, instance.version == 0 ? "" : String(instance.version - 1))]
+        checks += commit.deletedTasks.map { ("tver", $0.id, String($0.version)) }
+        var ops = RedisOperations()
+        if instance.isEnded {
+            ops.hashDelete("inst", id)
+            ops.hashDelete("iver", id)
+        } else {
+            ops.hashSet("inst", id, Self.encode(instance))
+            ops.hashSet("iver", id, String(instance.version))
+        }
+        for (taskID, _) in commit.deletedTasks {
+            ops.dropTask(instance: id, task: taskID, incidentState: .resolved, at: commit.time)
+        }
+        for taskID in commit.cancelledTasks {
+            ops.dropTask(instance: id, task: taskID, incidentState: .deleted, at: commit.time)
+        }
+        for var task in commit.createdTasks {
+            task.sequence = nextSequence(commit.time)
+            ops.file(task)
+            ops.setAdd("itasks:" + id, task.id)
+        }
+        for task in commit.createdUserTasks {
+            ops.hashSet("utask", task.id, Self.encode(task))
+            ops.setAdd("iutasks:" + id, task.id)
+        }
+        for taskID in commit.deletedUserTasks {
+            ops.hashDelete("utask", taskID)
+            ops.setRemove("iutasks:" + id, taskID)
+        }
+        for execution in commit.resolvedExecutions {
+            ops.closeIncidents(instance: id, mode: "e", value: execution, state: .resolved, at: commit.time)
+        }
+        for incident in commit.raisedIncidents { ops.addIncident(incident) }
+        ops.clearEvents(instance: id)
+        if instance.isEnded {
+            ops.dropAllTasks(instance: id, at: commit.time)
+            ops.dropUserTasks(instance: id)
+            ops.closeIncidents(instance: id, mode: "a", value: "", state: .deleted, at: commit.time)
+        } else {
+            index(events: instance, into: &ops)
+        }
+        record(history: commit, into: &ops)
+        try await apply(RedisKeys.partition(of: id), checks: checks, ops)
+    }
+
+    private func index(events instance: ProcessInstance, into ops: inout RedisOperations) {
+        for timer in instance.timers.values {
+            let member = instance.id + "\u{1F}" + timer.id
+            ops.sortedSetAdd("timers", Self.time(timer.dueDate), member)
+            ops.setAdd("itimers:" + instance.id, member)
+        }
+        for subscription in instance.messages.values {
+            let reference = SubscriptionRef(
+                instanceID: instance.id, subscriptionID: subscription.id, businessKey: instance.businessKey)
+            ops.hashSet("msg:" + subscription.messageName, subscription.id, Self.encode(reference))
+            ops.setAdd("imsg:" + instance.id, subscription.messageName + "\u{1F}" + subscription.id)
+        }
+    }
+
+    private func record(history commit: InstanceCommit, into ops: inout RedisOperations) {
+        let id = commit.instance.id
+        if let historic = commit.historicInstance { ops.hashSet("hist", id, Self.encode(historic)) }
+        for activity in commit.startedActivities { ops.listPush("hact:" + id, Self.encode(activity)) }
+        for ended in commit.endedActivities {
+            ops.hashSet("hactend:" + id, ended.id, Self.time(ended.at) + "\u{1F}" + (ended.canceled ? "1" : "0"))
+        }
+        if commit.historicEnd != nil || commit.instance.isEnded {
+            let end = HistoricEnd(
+                state: commit.historicEnd?.state, endTime: commit.historicEnd?.at,
+                finalVariables: commit.instance.isEnded ? commit.instance.variables : nil)
+            ops.hashSet("hend", id, Self.encode(end))
+        }
+    }
+}

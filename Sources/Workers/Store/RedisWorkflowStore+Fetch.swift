@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Workflow
+
+extension RedisWorkflowStore {
+    /// Locks up to `maxTasks` tasks. Plain requests (no filters, no priority across partitions, oldest first) lock
+    /// in one script per partition that has work, visited round robin. Others peek every partition in one round
+    /// trip, choose in Swift (filters, global priority order) and lock the chosen ones if they are still ready.
+    public func fetchAndLock(_ request: FetchRequest, now: Date) async throws -> [ExternalTask] {
+        guard request.maxTasks > 0, !request.topics.isEmpty else { return [] }
+        var lockDurations: [(topic: String, milliseconds: Int64)] = []
+        for topic in request.topics where !lockDurations.contains(where: { $0.topic == topic.topicName }) {
+            lockDurations.append((topic.topicName, topic.lockDuration))
+        }
+        let expiries = Dictionary(lockDurations.map {
+            ($0.topic, Self.time(now.addingTimeInterval(Double($0.milliseconds) / 1000)))
+        }) { first, _ in first }
+        let plain = !request.usePriority && request.createTimeAscending != false && request.topics.allSatisfy { !$0.hasFilters }
+        let locked = plain
+            ? try await lockPlain(request, topics: lockDurations.map(\.topic), expiries: expiries, now: now)
+            : try await lockChosen(request, topics: lockDurations.map(\.topic), expiries: expiries, now: now)
+        return locked.map { task in
+            var task = task
+            task.workerID = request.workerID
+            task.lockExpirationTime = expiries[task.topicName].flatMap { Self.date(Substring($0)) }
+            return task
+        }
+    }
+
+    /// Partitions with ready work of the topics, or with a lock or back-off that ended, in one round trip.
+    private func partitionsWithWork(topics: [String], now: Date) async throws -> [Int] {
+        var commands: [RedisCommand] = []
+        for partition in 0..<RedisKeys.partitions {
+            let prefix = keys.prefix(partition)
+            commands.append(RedisCommand("ZCOUNT", prefix + "delayed", "-inf", Self.time(now)))
+            commands += topics.map { RedisCommand("ZCARD", prefix + RedisKeys.ready($0)) }
+        }
+        let replies = try await redis.pipeline(commands)
+        let stride = topics.count + 1
+        return (0..<RedisKeys.partitions).filter { partition in
+            replies[partition * stride ..< (partition + 1) * stride].contains { ($0.integer ?? 0) > 0 }
+        }
+    }
+
+    private func lockPlain(_ request: FetchRequest, topics: [String], expiries: [String: String], now: Date)
+        async throws -> [ExternalTask]
+    {
+        let candidates = try await partitionsWithWork(topics: topics, now: now)
+        guard !candidates.isEmpty else { return [] }
+        let start = nextPartition.wrappingAdd(1, ordering: .relaxed).oldValue
+        let order = candidates.sorted { ($0 - start) & 15 < ($1 - start) & 15 }
+        var locked: [ExternalTask] = []
+        for partition in order where locked.count < request.maxTasks {
+            var arguments = [keys.prefix(partition), Self.time(now), request.workerID,
+                             String(request.maxTasks - locked.count), String(topics.count)]
+            for topic in topics { arguments += [topic, expiries[topic]!, expiries[topic]!] }
+            let reply = try await redis.evaluate(
+                RedisScripts.fetch, keys: [keys.route(partition)], arguments: arguments.map { Array($0.utf8) })
+            locked += try Self.lockedTasks(reply)
+        }
+        return locked
+    }
+
+    /// (id, version, JSON) triples of a lock script.
+    private static func lockedTasks(_ reply: RedisReply) throws -> [ExternalTask] {
+        let flat = reply.array
+        return try stride(from: 0, to: flat.count - 2, by: 3).compactMap { index in
+            try task(flat[index + 2], version: flat[index + 1], lock: .null)
+        }
+    }
+
+    private struct Candidate {
+        let partition: Int
+        let member: String
+        let score: Double
+        let task: ExternalTask
+    }
+
+    private func lockChosen(_ request: FetchRequest, topics: [String], expiries: [String: String], now: Date)
+        async throws -> [ExternalTask]
+    {
+        let needsVariables = request.topics.contains { !$0.processVariables.isEmpty }
+        let limit = request.createTimeAscending == false || request.topics.contains(where: \.hasFilters)
+            ? 1000 : request.maxTasks
+        var locked: [ExternalTask] = []
+        for _ in 0..<10 {
+            let replies = try await redis.pipeline((0..<RedisKeys.partitions).map { partition in
+                var command = RedisCommand("EVALSHA", RedisScripts.peek.sha1, "1", keys.route(partition),
+                                           keys.prefix(partition), Self.time(now), String(limit), String(topics.count))
+                topics.forEach { command.append($0) }
+                return command
+            })
+            if case .error(let message)? = replies.first(where: { if case .error = $0 { true } else { false } }) {
+                guard message.hasPrefix("NOSCRIPT") else { throw RedisError(.reply, message) }
+                try await redis.send("SCRIPT", "LOAD", RedisScripts.peek.source)
+                continue
+            }
+            var candidates: [Candidate] = []
+            for (partition, reply) in replies.enumerated() {
+                let flat = reply.array
+                for index in stride(from: 0, to: flat.count - 5, by: 6) {
+                    guard let member = flat[index + 1].string, let score = flat[index + 2].string.flatMap(Double.init),
+                          let task = try Self.task(flat[index + 5], version: flat[index + 3], lock: flat[index + 4]),
+                          !locked.contains(where: { $0.id == task.id })
+                    else { continue }
+                    candidates.append(Candidate(partition: partition, member: member, score: score, task: task))
+                }
+            }
+            let variables = needsVariables ? try await instances(ids: Set(candidates.map(\.task.processInstanceID))) : [:]
+            candidates = candidates.filter { candidate in
+                request.topics.contains { $0.accepts(candidate.task) { variables[candidate.task.processInstanceID]?.variables ?? [:] } }
+            }
+            candidates.sort { left, right in
+                if request.createTimeAscending == false {
+                    if request.usePriority, left.task.priority != right.task.priority { return left.task.priority > right.task.priority }
+                    return left.task.sequence > right.task.sequence
+                }
+                return left.score != right.score ? left.score < right.score : left.member < right.member
+            }
+            let chosen = candidates.prefix(request.maxTasks - locked.count)
+            guard !chosen.isEmpty else { return locked }
+            var round: [ExternalTask] = []
+            var byPartition: [Int: [Candidate]] = [:]
+            for candidate in chosen { byPartition[candidate.partition, default: []].append(candidate) }
+            for (partition, picks) in byPartition.sorted(by: { $0.key < $1.key }) {
+                var arguments = [keys.prefix(partition), request.workerID, String(picks.count)]
+                for pick in picks {
+                    arguments += [pick.task.topicName, pick.member, expiries[pick.task.topicName]!, expiries[pick.task.topicName]!]
+                }
+                let reply = try await redis.evaluate(
+                    RedisScripts.lockChosen, keys: [keys.route(partition)], arguments: arguments.map { Array($0.utf8) })
+                round += try Self.lockedTasks(reply)
+            }
+            // Back in the chosen order: picks were locked partition by partition.
+            let order = Dictionary(chosen.enumerated().map { ($0.element.task.id, $0.offset) }) { first, _ in first }
+            locked += round.sorted { (order[$0.id] ?? .max) < (order[$1.id] ?? .max) }
+            if locked.count >= request.maxTasks || (chosen.count == candidates.count && round.count == chosen.count) {
+                return locked
+            }
+        }
+        return locked
+    }
+}

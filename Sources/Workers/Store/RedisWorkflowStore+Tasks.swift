@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Workflow
+
+extension RedisWorkflowStore {
+    /// A task from its record, version and lock overlay.
+    static func task(_ json: RedisReply, version: RedisReply, lock: RedisReply) throws -> ExternalTask? {
+        guard var task = try decode(ExternalTask.self, json) else { return nil }
+        if let version = version.integer { task.version = Int(version) }
+        if let overlay = lock.string, !overlay.isEmpty {
+            let fields = overlay.split(separator: "\u{1F}", omittingEmptySubsequences: false)
+            task.workerID = String(fields[0])
+            task.lockExpirationTime = fields.count > 1 ? date(fields[1]) : nil
+        }
+        return task
+    }
+
+    private func reads(_ id: String) -> [RedisCommand] {
+        let prefix = keys.prefix(RedisKeys.partition(of: id))
+        return ["task", "tver", "tlock"].map { RedisCommand("HGET", prefix + $0, id) }
+    }
+
+    public func externalTask(_ id: String) async throws -> ExternalTask? {
+        let replies = try await redis.pipeline(reads(id))
+        return try Self.task(replies[0], version: replies[1], lock: replies[2])
+    }
+
+    public func externalTaskWithInstance(_ id: String) async throws -> (ExternalTask, ProcessInstance?)? {
+        guard let task = try await externalTask(id) else { return nil }
+        return (task, try await instance(task.processInstanceID))
+    }
+
+    public func externalTasks() async throws -> [ExternalTask] {
+        let replies = try await redis.pipeline((0..<RedisKeys.partitions).flatMap { partition in
+            ["task", "tver", "tlock"].map { RedisCommand("HGETALL", keys.prefix(partition) + $0) }
+        })
+        var tasks: [ExternalTask] = []
+        for partition in 0..<RedisKeys.partitions {
+            let records = replies[partition * 3].array
+            let versions = Self.fields(replies[partition * 3 + 1])
+            let locks = Self.fields(replies[partition * 3 + 2])
+            for index in stride(from: 0, to: records.count - 1, by: 2) {
+                guard let id = records[index].string else { continue }
+                if let task = try Self.task(records[index + 1], version: versions[id] ?? .null, lock: locks[id] ?? .null) {
+                    tasks.append(task)
+                }
+            }
+        }
+        return tasks.sorted { $0.sequence < $1.sequence }
+    }
+
+    /// A hash reply (`HGETALL`) as field → value.
+    static func fields(_ reply: RedisReply) -> [String: RedisReply] {
+        let flat = reply.array
+        var result: [String: RedisReply] = [:]
+        for index in stride(from: 0, to: flat.count - 1, by: 2) {
+            if let key = flat[index].string { result[key] = flat[index + 1] }
+        }
+        return result
+    }
+
+    public func updateExternalTask(_ task: ExternalTask, incident: IncidentChange) async throws {
+        var ops = RedisOperations()
+        ops.file(task)
+        switch incident {
+        case .none: break
+        case .raise(let incident): ops.addIncident(incident)
+        case .resolve(let time):
+            ops.closeIncidents(instance: task.processInstanceID, mode: "c", value: task.id, state: .resolved, at: time)
+        }
+        do {
+            try await apply(RedisKeys.partition(of: task.id), checks: [("tver", task.id, String(task.version - 1))], ops)
+        } catch let error as WorkflowError where error.code == .conflict {
+            guard try await externalTask(task.id) != nil else { throw WorkflowError.taskNotFound(task.id) }
+            throw WorkflowError(.conflict, "External task \(task.id) was updated by another transaction")
+        }
+    }
+
+    public func nextFetchableTime(topics: Set<String>, after now: Date) async throws -> Date? {
+        let replies = try await everyPartition { RedisCommand("ZRANGE", keys.prefix($0) + "delayed", "0", "0", "WITHSCORES") }
+        return replies.compactMap { reply in reply.array.count == 2 ? reply.array[1].string.flatMap { Self.date(Substring($0)) } : nil }.min()
+    }
+
+    public func userTasks() async throws -> [UserTask] {
+        let replies = try await everyPartition { RedisCommand("HVALS", keys.prefix($0) + "utask") }
+        return try replies.flatMap(\.array).compactMap { try Self.decode(UserTask.self, $0) }
+            .sorted { $0.createTime < $1.createTime }
+    }
+}

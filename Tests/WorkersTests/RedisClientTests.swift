@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Testing
+@testable import Workers
+
+/// The hiredis client: URL parsing, script naming, and calls against the real server at `REDIS_URL`.
+struct RedisClientTests {
+    static let url = ProcessInfo.processInfo.environment["REDIS_URL"]
+
+    @Test func parsesRedisURLs() throws {
+        #expect(try RedisEndpoint(url: "redis://10.0.0.5:6380") == RedisEndpoint(host: "10.0.0.5", port: 6380))
+        #expect(try RedisEndpoint(url: "redis://cache") == RedisEndpoint(host: "cache", port: 6379))
+        for bad in ["redis://", "redis://h:0", "redis://h:x", "redis://user:pw@h:1", "redis://h:1/2"] {
+            #expect(throws: RedisError.self, "\(bad)") { try RedisEndpoint(url: bad) }
+        }
+    }
+
+    @Test func sha1MatchesKnownVectors() {
+        #expect(SHA1.hex([]) == "da39a3ee5e6b4b0d3255bfef95601890afd80709")
+        #expect(SHA1.hex(Array("abc".utf8)) == "a9993e364706816aba3e25717850c26c9cd0d89d")
+        #expect(SHA1.hex(Array(String(repeating: "a", count: 1000).utf8)) == "291e9a6c66994949b57ba5e650361e98fc36b1ba")
+    }
+
+    @Test(.enabled(if: url != nil, "needs REDIS_URL (scripts/test.sh starts a redis-server)"))
+    func pipelinesAndScriptsAgainstTheServer() async throws {
+        let client = RedisClient(try RedisEndpoint(url: Self.url!), threads: 2)
+        let key = "wf-test-client-" + UUID().uuidString
+        let replies = try await client.pipeline([
+            RedisCommand("SET", key, "a\u{0}b"), RedisCommand("GET", key), RedisCommand("INCR", key + ":n"),
+            RedisCommand("GET", key + ":missing"), RedisCommand("NOSUCHCOMMAND"),
+        ])
+        #expect(replies[0] == .status("OK"))
+        #expect(replies[1] == .bulk([97, 0, 98]), "binary safe")
+        #expect(replies[2] == .integer(1))
+        #expect(replies[3] == .null)
+        guard case .error = replies[4] else { Issue.record("expected an error reply, got \(replies[4])"); return }
+        let script = RedisScript("return {KEYS[1], ARGV[1]}")
+        // The server names the script as we do, so EVALSHA finds it after one load.
+        #expect(try await client.send("SCRIPT", "LOAD", script.source).string == script.sha1)
+        try await client.send("SCRIPT", "FLUSH")
+        let answer = try await client.evaluate(script, keys: [key], arguments: [Array("x".utf8)])
+        #expect(answer == .array([.bulk(Array(key.utf8)), .bulk([120])]), "loaded again after NOSCRIPT")
+        try await client.send("DEL", key, key + ":n")
+    }
+
+    @Test func unreachableServerIsAClearError() async throws {
+        let client = RedisClient(RedisEndpoint(host: "127.0.0.1", port: 1), threads: 1)
+        await #expect(throws: RedisError.self) { try await client.send("PING") }
+    }
+}
