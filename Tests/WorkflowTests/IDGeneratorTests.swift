@@ -12,14 +12,33 @@ struct IDGeneratorTests {
     }
 
     @Test func formatIsInjective() {
-        let values: [UInt64] = [0, 1, 61, 62, UInt64.max, UInt64.max - 1, 1 << 63]
-        let ids = values.map { IDGenerator.format($0, tag: 0) }
+        let values: [UInt64] = [0, 1, 61, 62, IDGenerator.modulus - 1, IDGenerator.modulus - 2, 1 << 59]
+        let ids = values.map { IDGenerator.format($0, partition: 3, tag: 0) }
         #expect(Set(ids).count == values.count)
-        #expect(IDGenerator.format(0, tag: 0) == "000000000000000")
+        #expect(IDGenerator.format(0, partition: 0, tag: 0) == "000000000000000")
+        #expect(IDGenerator.format(0, partition: 15, tag: 0) == "0000000000F0000")
     }
 
-    @Test func scrambleIsABijectionOnASample() {
-        let values = (0..<50_000).map { IDGenerator.scramble(UInt64($0)) }
+    @Test func permuteIsABijectionOnASample() {
+        let values = (0..<50_000).map { IDGenerator.permute(UInt64($0)) }
         #expect(Set(values).count == values.count)
+        #expect(values.allSatisfy { $0 < IDGenerator.modulus })
+    }
+
+    @Test func partitionsAreEvenAndTasksFollowTheirInstance() {
+        var counts = [Int](repeating: 0, count: 16)
+        for _ in 0..<16_000 {
+            let instance = IDGenerator.next()
+            counts[IDGenerator.partition(of: instance)] += 1
+            #expect(IDGenerator.partition(of: IDGenerator.next(partitionOf: instance)) == IDGenerator.partition(of: instance))
+        }
+        // Every other id is a task id here (as when each instance draws one): instances still use all partitions.
+        #expect(counts.allSatisfy { (800...1200).contains($0) }, "\(counts)")
+        // Ids from elsewhere (a client's own, longer or shorter) still map to one partition, always the same.
+        for foreign in ["order-1", "4f1c6a0e-9d52-11ee-b9d1-0242ac120002", "", "zzzzzzzzzzzzzzz"] {
+            #expect((0..<16).contains(IDGenerator.partition(of: foreign)))
+            #expect(IDGenerator.partition(of: foreign) == IDGenerator.partition(of: foreign))
+            #expect(IDGenerator.partition(of: IDGenerator.next(partitionOf: foreign)) == IDGenerator.partition(of: foreign))
+        }
     }
 }

@@ -27,7 +27,7 @@ import Workflow
 ///
 /// `wf:` is the default namespace; another one (`wf-test-…:`) keeps several stores apart on one Redis.
 public struct RedisKeys: Sendable {
-    static let partitions = 16
+    static let partitions = IDGenerator.partitions
     let namespace: String
     let deployments: String
     let startTimers: String
@@ -43,7 +43,7 @@ public struct RedisKeys: Sendable {
         namespace + "{p" + (partition < 10 ? "0" : "") + String(partition) + "}:"
     }
 
-    static func partition(of id: String) -> Int { IDGenerator.partition(of: id, partitions: partitions) }
+    static func partition(of id: String) -> Int { IDGenerator.partition(of: id) }
 
     /// The key that routes a partition's scripts.
     func route(_ partition: Int) -> String { prefix(partition) + "inst" }

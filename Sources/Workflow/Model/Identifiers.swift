@@ -7,54 +7,68 @@ import Synchronization
 /// longest string Swift stores inline, so an id costs no allocation, no reference counting and little hashing,
 /// and ids are copied and hashed on every engine step.
 ///
-/// The first 11 characters encode a per-process counter through a bijection (splitmix64) XOR a per-process random
-/// mask: unique within a process and random-looking. The last 4 encode a per-process random tag, so ids of different
-/// processes (engine replicas) differ too. No syscall per id (Foundation's `UUID()` reads the random source).
+/// Layout: 10 characters encode a per-process counter through a bijection on [0, 62^10) (an affine permutation
+/// plus a per-process random offset): unique within a process and random-looking. Character 10 names the store
+/// partition (`0`-`9`, `A`-`F`): ids of one instance's tasks carry their instance's partition, so a partitioned
+/// store finds a task by its id alone. The last 4 encode a per-process random tag, so ids of different processes
+/// (engine replicas) differ too. One relaxed atomic add and no syscall per id.
 public enum IDGenerator {
-    private static let mask: UInt64 = UInt64.random(in: .min ... .max)
+    static let length = 15
+    /// The number of store partitions an id can name.
+    public static let partitions = 16
+    static let modulus: UInt64 = 839_299_365_868_340_224  // 62^10
+    /// Coprime to 62^10 (odd, not a multiple of 31): multiplying by it permutes [0, 62^10).
+    static let multiplier: UInt64 = 826_173_634_891_462_029
+    private static let offset: UInt64 = UInt64.random(in: 0..<modulus)
     private static let tag: UInt64 = UInt64.random(in: 0..<(62 * 62 * 62 * 62))
     private static let counter = Atomic<UInt64>(0)
-    static let length = 15
+    private static let digits: StaticString = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
+    /// A new id, in a partition that follows from the counter by Fibonacci hashing (its top 4 bits), so ids
+    /// spread evenly over the partitions whatever the pattern in which callers draw them.
     public static func next() -> String {
         let sequence = counter.wrappingAdd(1, ordering: .relaxed).newValue
-        return format(scramble(sequence) ^ mask, tag: tag)
+        return format(permute(sequence), partition: Int((sequence &* 0x9E37_79B9_7F4A_7C15) >> 60), tag: tag)
     }
 
-    /// An id in the same store partition as `other` (FNV-1a of the id, modulo `partitions`): tasks of an
-    /// instance live where the instance lives, so a store finds them by id alone. About `partitions` draws.
-    public static func next(partitionOf other: String, partitions: Int = 16) -> String {
-        let wanted = partition(of: other, partitions: partitions)
-        while true {
-            let id = next()
-            if partition(of: id, partitions: partitions) == wanted { return id }
+    /// A new id in the same store partition as `other` (an instance's tasks live where the instance lives).
+    public static func next(partitionOf other: String) -> String {
+        let sequence = counter.wrappingAdd(1, ordering: .relaxed).newValue
+        return format(permute(sequence), partition: partition(of: other), tag: tag)
+    }
+
+    /// The partition of any id: character 10 of the engine's own ids; for other strings FNV-1a modulo 16.
+    public static func partition(of id: String) -> Int {
+        let utf8 = id.utf8
+        if utf8.count == length {
+            let byte = utf8[utf8.index(utf8.startIndex, offsetBy: 10)]
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return Int(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): return Int(byte - UInt8(ascii: "A")) + 10
+            default: break
+            }
         }
-    }
-
-    /// The partition of any id (FNV-1a over its UTF-8 bytes).
-    public static func partition(of id: String, partitions: Int = 16) -> Int {
         var hash: UInt32 = 2_166_136_261
-        for byte in id.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        for byte in utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
         return Int(hash % UInt32(partitions))
     }
 
-    /// splitmix64's finaliser: a bijection on UInt64, so distinct counters give distinct values.
-    static func scramble(_ value: UInt64) -> UInt64 {
-        var z = value &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+    /// An affine bijection on [0, 62^10): x -> (x * multiplier + offset) mod 62^10.
+    static func permute(_ value: UInt64) -> UInt64 {
+        let product = (value % modulus).multipliedFullWidth(by: multiplier)
+        let remainder = modulus.dividingFullWidth(product).remainder
+        return (remainder + offset) % modulus
     }
 
-    /// 11 base-62 digits of `value` (62^11 > 2^64), then 4 of `tag`.
-    static func format(_ value: UInt64, tag: UInt64) -> String {
-        let digits: StaticString = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-        return String(unsafeUninitializedCapacity: length) { buffer in
+    /// 10 base-62 digits of `value` (< 62^10), the partition digit, then 4 digits of `tag`.
+    static func format(_ value: UInt64, partition: Int, tag: UInt64) -> String {
+        String(unsafeUninitializedCapacity: length) { buffer in
             var rest = value
-            for index in stride(from: 10, through: 0, by: -1) {
+            for index in stride(from: 9, through: 0, by: -1) {
                 buffer[index] = digits.utf8Start[Int(rest % 62)]
                 rest /= 62
             }
+            buffer[10] = digits.utf8Start[partition]
             var tagRest = tag
             for index in stride(from: 14, through: 11, by: -1) {
                 buffer[index] = digits.utf8Start[Int(tagRest % 62)]
