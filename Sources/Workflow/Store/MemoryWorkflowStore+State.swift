@@ -45,32 +45,6 @@ extension MemoryWorkflowStore.State {
         }
     }
 
-    /// The rare `sorting: createTime desc` fetch: a scan of the topics' tasks, newest first.
-    mutating func lockNewestFirst(_ request: FetchRequest, now: Date) -> [ExternalTask] {
-        var candidates: [(ExternalTask, Int64)] = []
-        for task in tasks.values where task.isFetchable(at: now) {
-            guard let topic = request.topics.first(where: { $0.topicName == task.topicName && matches(task, $0) })
-            else { continue }
-            candidates.append((task, topic.lockDuration))
-        }
-        candidates.sort { left, right in
-            if request.usePriority, left.0.priority != right.0.priority { return left.0.priority > right.0.priority }
-            return left.0.sequence > right.0.sequence
-        }
-        var locked: [ExternalTask] = []
-        for (candidate, lockDuration) in candidates where locked.count < request.maxTasks {
-            guard !locked.contains(where: { $0.id == candidate.id }) else { continue }
-            var task = candidate
-            task.workerID = request.workerID
-            task.lockExpirationTime = now.addingTimeInterval(Double(lockDuration) / 1000)
-            task.version += 1
-            tasks[task.id] = task
-            queue.file(task)
-            locked.append(task)
-        }
-        return locked
-    }
-
     func matches(_ task: ExternalTask, _ topic: FetchRequest.Topic) -> Bool {
         Self.matches(task, topic, instances: instances)
     }

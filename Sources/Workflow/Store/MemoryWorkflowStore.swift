@@ -2,10 +2,12 @@
 import Foundation
 import Synchronization
 
-/// The embedded default store: everything in memory, every call atomic under one lock.
+/// The embedded default store: everything in memory, in 16 partitions (the layout of the Redis store). An
+/// instance, its tasks, timers, subscriptions, incidents and history live in the partition its id names
+/// (`IDGenerator.partition(of:)`), each partition behind its own lock, so steps of different instances run in
+/// parallel; every call stays atomic within its partition. Deployments and start timers are global.
 public final class MemoryWorkflowStore: WorkflowStore {
     struct State {
-        var deployments: [Deployment] = []
         var instances: [String: ProcessInstance] = [:]
         var tasks: [String: ExternalTask] = [:]
         var queue = TaskQueue()
@@ -14,12 +16,10 @@ public final class MemoryWorkflowStore: WorkflowStore {
         var userTasks: [String: UserTask] = [:]
         var timers: [String: TimerRef] = [:]
         var subscriptions: [String: [String: SubscriptionRef]] = [:]
-        var startTimers: [String: StartTimer] = [:]
         var incidents: [String: Incident] = [:]
         /// History per instance: one table entry holds the instance record and its activities, so a step
         /// touches one entry.
         var history: [String: InstanceHistory] = [:]
-        var sequence: Int64 = 0
         /// Incidents no longer open, in the order they closed.
         var closedIncidents: [HistoricIncident] = []
     }
@@ -30,31 +30,55 @@ public final class MemoryWorkflowStore: WorkflowStore {
         var activities: [HistoricActivityInstance]
     }
 
-    let state = Mutex(State())
+    /// One partition's tables behind their lock.
+    final class Partition: Sendable {
+        let state = Mutex(State())
+    }
+
+    struct Global {
+        var deployments: [Deployment] = []
+        var startTimers: [String: StartTimer] = [:]
+    }
+
+    let partitions: [Partition] = (0..<IDGenerator.partitions).map { _ in Partition() }
+    let global = Mutex(Global())
+    /// Task creation order across partitions (FIFO within a priority).
+    let sequence = Atomic<Int64>(0)
+    /// Where the next plain fetch starts, so partitions are served round robin.
+    let nextPartition = Atomic<Int>(0)
 
     public init() {}
 
-    public func saveDeployment(_ deployment: Deployment) async throws {
-        state.withLock { $0.deployments.append(deployment) }
+    func partition(of id: String) -> Partition { partitions[IDGenerator.partition(of: id)] }
+
+    /// Runs `body` on every partition in turn (each under its own lock) and joins the results.
+    func gather<T: Sendable>(_ body: (inout State) -> [T]) -> [T] {
+        var result: [T] = []
+        for partition in partitions { result += partition.state.withLock { state in body(&state) } }
+        return result
     }
 
-    public func deployments() async throws -> [Deployment] { state.withLock { $0.deployments } }
+    public func saveDeployment(_ deployment: Deployment) async throws {
+        global.withLock { $0.deployments.append(deployment) }
+    }
+
+    public func deployments() async throws -> [Deployment] { global.withLock { $0.deployments } }
 
     public func deleteDeployment(_ id: String) async throws {
-        state.withLock { $0.deployments.removeAll { $0.id == id } }
+        global.withLock { $0.deployments.removeAll { $0.id == id } }
     }
 
-    public func instance(_ id: String) async throws -> ProcessInstance? { state.withLock { $0.instances[id] } }
+    public func instance(_ id: String) async throws -> ProcessInstance? {
+        partition(of: id).state.withLock { $0.instances[id] }
+    }
 
     public func instances(definitionKey: String?) async throws -> [ProcessInstance] {
-        state.withLock { state in
-            state.instances.values.filter { definitionKey == nil || $0.definitionKey == definitionKey }
-                .sorted { $0.startTime < $1.startTime }
-        }
+        gather { state in state.instances.values.filter { definitionKey == nil || $0.definitionKey == definitionKey } }
+            .sorted { $0.startTime < $1.startTime }
     }
 
     public func commit(_ commit: InstanceCommit) async throws {
-        try state.withLock { (state: inout State) throws(WorkflowError) in
+        try partition(of: commit.instance.id).state.withLock { (state: inout State) throws(WorkflowError) in
             let instance = commit.instance
             // One table access: put the new state in, and put the old one back if the version check fails.
             let stored = instance.isEnded ? state.instances.removeValue(forKey: instance.id)
@@ -71,8 +95,7 @@ public final class MemoryWorkflowStore: WorkflowStore {
                 state.removeTask(taskID, at: commit.time, incidentState: .deleted)
             }
             for var task in commit.createdTasks {
-                state.sequence += 1
-                task.sequence = state.sequence
+                task.sequence = sequence.wrappingAdd(1, ordering: .relaxed).newValue
                 state.tasks[task.id] = task
                 state.queue.file(task)
             }
@@ -124,26 +147,26 @@ public final class MemoryWorkflowStore: WorkflowStore {
         }
     }
 
-    public func externalTask(_ id: String) async throws -> ExternalTask? { state.withLock { $0.tasks[id] } }
+    public func externalTask(_ id: String) async throws -> ExternalTask? {
+        partition(of: id).state.withLock { $0.tasks[id] }
+    }
 
     public func externalTaskWithInstance(_ id: String) async throws -> (ExternalTask, ProcessInstance?)? {
-        state.withLock { state in state.tasks[id].map { ($0, state.instances[$0.processInstanceID]) } }
+        partition(of: id).state.withLock { state in state.tasks[id].map { ($0, state.instances[$0.processInstanceID]) } }
     }
 
     public func instances(ids: Set<String>) async throws -> [String: ProcessInstance] {
-        state.withLock { state in
-            var found: [String: ProcessInstance] = [:]
-            for id in ids { found[id] = state.instances[id] }
-            return found
-        }
+        var found: [String: ProcessInstance] = [:]
+        for id in ids { found[id] = partition(of: id).state.withLock { $0.instances[id] } }
+        return found
     }
 
     public func externalTasks() async throws -> [ExternalTask] {
-        state.withLock { $0.tasks.values.sorted { $0.sequence < $1.sequence } }
+        gather { Array($0.tasks.values) }.sorted { $0.sequence < $1.sequence }
     }
 
     public func updateExternalTask(_ task: ExternalTask, incident: IncidentChange) async throws {
-        try state.withLock { (state: inout State) throws(WorkflowError) in
+        try partition(of: task.id).state.withLock { (state: inout State) throws(WorkflowError) in
             guard let stored = state.tasks[task.id] else { throw WorkflowError.taskNotFound(task.id) }
             guard stored.version + 1 == task.version else {
                 throw WorkflowError(.conflict, "External task \(task.id) was updated by another transaction")
@@ -159,90 +182,53 @@ public final class MemoryWorkflowStore: WorkflowStore {
         }
     }
 
-    public func fetchAndLock(_ request: FetchRequest, now: Date) async throws -> [ExternalTask] {
-        guard request.maxTasks > 0 else { return [] }
-        return state.withLock { state in
-            state.queue.promote(until: now, tasks: state.tasks)
-            if request.createTimeAscending == false { return state.lockNewestFirst(request, now: now) }
-            var lockDurations: [String: Int64] = [:]
-            for topic in request.topics where lockDurations[topic.topicName] == nil {
-                lockDurations[topic.topicName] = topic.lockDuration
-            }
-            let instances = state.instances
-            let ids = state.queue.take(topics: Array(lockDurations.keys), limit: request.maxTasks, tasks: state.tasks) {
-                task in
-                task.isFetchable(at: now) && request.topics.contains {
-                    $0.topicName == task.topicName && State.matches(task, $0, instances: instances)
-                }
-            }
-            return ids.compactMap { id in
-                guard var task = state.tasks[id] else { return nil }
-                let topic = request.topics.first {
-                    $0.topicName == task.topicName && State.matches(task, $0, instances: state.instances)
-                }
-                task.workerID = request.workerID
-                task.lockExpirationTime = now.addingTimeInterval(Double(topic?.lockDuration ?? 0) / 1000)
-                task.version += 1
-                state.tasks[id] = task
-                state.queue.file(task)
-                return task
-            }
-        }
-    }
-
     public func nextFetchableTime(topics: Set<String>, after now: Date) async throws -> Date? {
-        state.withLock { $0.queue.nextDelayedTime }
+        gather { state in state.queue.nextDelayedTime.map { [$0] } ?? [] }.min()
     }
 
     public func userTasks() async throws -> [UserTask] {
-        state.withLock { $0.userTasks.values.sorted { $0.createTime < $1.createTime } }
+        gather { Array($0.userTasks.values) }.sorted { $0.createTime < $1.createTime }
     }
 
     public func dueTimers(at now: Date, limit: Int) async throws -> [TimerRef] {
-        state.withLock { state in
-            Array(state.timers.values.filter { $0.dueDate <= now }.sorted { $0.dueDate < $1.dueDate }.prefix(limit))
-        }
+        Array(gather { state in state.timers.values.filter { $0.dueDate <= now } }
+            .sorted { $0.dueDate < $1.dueDate }.prefix(limit))
     }
 
     public func nextTimerDue() async throws -> Date? {
-        state.withLock { state in
-            (state.timers.values.map(\.dueDate) + state.startTimers.values.map(\.dueDate)).min()
-        }
+        let instanceTimers = gather { state in state.timers.values.map(\.dueDate) }
+        return (instanceTimers + global.withLock { $0.startTimers.values.map(\.dueDate) }).min()
     }
 
     public func messageSubscriptions(named name: String) async throws -> [SubscriptionRef] {
-        state.withLock { state in
-            (state.subscriptions[name] ?? [:]).values.sorted { $0.subscriptionID < $1.subscriptionID }
-        }
+        gather { state in Array((state.subscriptions[name] ?? [:]).values) }.sorted { $0.subscriptionID < $1.subscriptionID }
     }
 
-    public func saveStartTimer(_ timer: StartTimer) async throws { state.withLock { $0.startTimers[timer.id] = timer } }
-    public func removeStartTimer(_ id: String) async throws { state.withLock { $0.startTimers[id] = nil } }
-    public func startTimers() async throws -> [StartTimer] { state.withLock { Array($0.startTimers.values) } }
+    public func saveStartTimer(_ timer: StartTimer) async throws { global.withLock { $0.startTimers[timer.id] = timer } }
+    public func removeStartTimer(_ id: String) async throws { global.withLock { $0.startTimers[id] = nil } }
+    public func startTimers() async throws -> [StartTimer] { global.withLock { Array($0.startTimers.values) } }
 
     public func incidents() async throws -> [Incident] {
-        state.withLock { $0.incidents.values.sorted { $0.timestamp < $1.timestamp } }
+        gather { Array($0.incidents.values) }.sorted { $0.timestamp < $1.timestamp }
     }
 
     public func historicProcessInstance(_ id: String) async throws -> HistoricProcessInstance? {
-        state.withLock { $0.history[id]?.instance }
+        partition(of: id).state.withLock { $0.history[id]?.instance }
     }
 
     public func historicProcessInstances() async throws -> [HistoricProcessInstance] {
-        state.withLock { $0.history.values.map(\.instance).sorted { $0.startTime < $1.startTime } }
+        gather { $0.history.values.map(\.instance) }.sorted { $0.startTime < $1.startTime }
     }
 
     public func historicIncidents() async throws -> [HistoricIncident] {
-        state.withLock { state in
-            (state.closedIncidents + state.incidents.values.map { HistoricIncident(incident: $0) })
-                .sorted { $0.incident.timestamp < $1.incident.timestamp }
-        }
+        gather { state in state.closedIncidents + state.incidents.values.map { HistoricIncident(incident: $0) } }
+            .sorted { $0.incident.timestamp < $1.incident.timestamp }
     }
 
     public func historicActivityInstances(processInstanceID: String?) async throws -> [HistoricActivityInstance] {
-        state.withLock { state in
-            if let processInstanceID { return state.history[processInstanceID]?.activities ?? [] }
-            return state.history.values.flatMap(\.activities).sorted { $0.startTime < $1.startTime }
+        if let processInstanceID {
+            return partition(of: processInstanceID).state.withLock { $0.history[processInstanceID]?.activities ?? [] }
         }
+        return gather { $0.history.values.flatMap(\.activities) }.sorted { $0.startTime < $1.startTime }
     }
 }

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+
+/// Fetch-and-lock across the memory store's partitions.
+///
+/// A plain fetch takes from the partitions round robin, each under its own lock. A fetch with `usePriority` or a
+/// `sorting` keeps one order across all partitions: it peeks each partition's best task and locks the best of
+/// those, one at a time (a task taken meanwhile by another fetch just means another round).
+extension MemoryWorkflowStore {
+    public func fetchAndLock(_ request: FetchRequest, now: Date) async throws -> [ExternalTask] {
+        guard request.maxTasks > 0, !request.topics.isEmpty else { return [] }
+        if request.createTimeAscending == false { return lockNewestFirst(request, now: now) }
+        var locked: [ExternalTask] = []
+        if !request.usePriority, request.createTimeAscending == nil {
+            let start = nextPartition.wrappingAdd(1, ordering: .relaxed).oldValue
+            for offset in 0..<partitions.count where locked.count < request.maxTasks {
+                let partition = partitions[(start + offset) % partitions.count]
+                locked += partition.state.withLock { $0.lock(request, limit: request.maxTasks - locked.count, now: now) }
+            }
+            return locked
+        }
+        while locked.count < request.maxTasks {
+            var best: (index: Int, priority: Int64, sequence: Int64)?
+            for (index, partition) in partitions.enumerated() {
+                guard let head = partition.state.withLock({ $0.peek(request, now: now) }) else { continue }
+                if best == nil || head.priority > best!.priority
+                    || (head.priority == best!.priority && head.sequence < best!.sequence) {
+                    best = (index, head.priority, head.sequence)
+                }
+            }
+            guard let best else { break }
+            locked += partitions[best.index].state.withLock { $0.lock(request, limit: 1, now: now) }
+        }
+        return locked
+    }
+
+    /// The rare `sorting: createTime desc` fetch: a scan of the topics' tasks, newest first.
+    private func lockNewestFirst(_ request: FetchRequest, now: Date) -> [ExternalTask] {
+        var candidates = gather { state in
+            state.tasks.values.filter { task in task.isFetchable(at: now) && request.topics.contains { state.matches(task, $0) } }
+        }
+        candidates.sort { left, right in
+            if request.usePriority, left.priority != right.priority { return left.priority > right.priority }
+            return left.sequence > right.sequence
+        }
+        var locked: [ExternalTask] = []
+        for candidate in candidates where locked.count < request.maxTasks {
+            if let task = partition(of: candidate.id).state.withLock({ state -> ExternalTask? in
+                guard state.tasks[candidate.id]?.version == candidate.version else { return nil }
+                return state.lockTask(candidate.id, request, now: now)
+            }) { locked.append(task) }
+        }
+        return locked
+    }
+}
+
+extension MemoryWorkflowStore.State {
+    /// Locks up to `limit` of this partition's best fetchable tasks for the request.
+    mutating func lock(_ request: FetchRequest, limit: Int, now: Date) -> [ExternalTask] {
+        take(request, limit: limit, now: now).compactMap { lockTask($0, request, now: now) }
+    }
+
+    /// This partition's best fetchable task for the request, left where it is.
+    mutating func peek(_ request: FetchRequest, now: Date) -> (priority: Int64, sequence: Int64)? {
+        guard let id = take(request, limit: 1, now: now).first, let task = tasks[id] else { return nil }
+        queue.file(task)
+        return (task.priority, task.sequence)
+    }
+
+    private mutating func take(_ request: FetchRequest, limit: Int, now: Date) -> [String] {
+        queue.promote(until: now, tasks: tasks)
+        var names: [String] = []
+        for topic in request.topics where !names.contains(topic.topicName) { names.append(topic.topicName) }
+        let instances = self.instances
+        return queue.take(topics: names, limit: limit, tasks: tasks) { task in
+            task.isFetchable(at: now) && request.topics.contains {
+                $0.topicName == task.topicName && Self.matches(task, $0, instances: instances)
+            }
+        }
+    }
+
+    /// Locks one task for the request's worker, with the lock duration of the first topic that accepts it.
+    mutating func lockTask(_ id: String, _ request: FetchRequest, now: Date) -> ExternalTask? {
+        guard var task = tasks[id] else { return nil }
+        let topic = request.topics.first { $0.topicName == task.topicName && matches(task, $0) }
+        task.workerID = request.workerID
+        task.lockExpirationTime = now.addingTimeInterval(Double(topic?.lockDuration ?? 0) / 1000)
+        task.version += 1
+        tasks[id] = task
+        queue.file(task)
+        return task
+    }
+}
