@@ -23,7 +23,7 @@ struct VariableAPITests {
                 "d":{"value":1.5,"type":"Double"},"b":{"value":true,"type":"Boolean"},\
                 "dt":{"value":"2024-01-01T10:00:00.000+0100","type":"Date"},"j":{"value":"{\\"a\\":1}","type":"Json"},\
                 "n":{"value":null,"type":"Null"},"sh":{"value":3,"type":"Short"},"by":{"value":"AQID","type":"Bytes"},\
-                "lower":{"value":"7","type":"integer"}}
+                "lower":{"value":"7","type":"integer"},"x":{"value":"<a b=\\"1\\"/>","type":"Xml"}}
                 """)
             #expect(response.status == .ok)
             let variables = try #require(try response.json()["variables"])
@@ -38,6 +38,7 @@ struct VariableAPITests {
             #expect(variables["sh"] == dto("Short", 3))
             #expect(variables["by"] == dto("Bytes", "AQID"))
             #expect(variables["lower"] == dto("Integer", 7), "lower-case type names (JS client) are accepted")
+            #expect(variables["x"] == dto("Xml", #"<a b="1"/>"#), "Xml values are kept as their text")
         }
     }
 

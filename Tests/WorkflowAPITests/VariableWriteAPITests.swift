@@ -79,6 +79,23 @@ struct VariableWriteAPITests {
         }
     }
 
+    /// The Java client downloads a task's File variable at /process-instance/{the task's executionId}/.../data.
+    @Test func processInstanceVariablesAreReadableThroughATasksExecutionID() async throws {
+        let harness = try await APIHarness()
+        try await harness.run { client in
+            let id = try await client.start("two_steps", #"{"variables":{"raw":{"value":"AQID","type":"Bytes"}}}"#)
+            let task = try #require(try await client.fetch("topic.a").first)
+            let execution = try #require(task["executionId"]?.stringValue)
+            #expect(execution != id, "executions have ids of their own here")
+            let raw = try await client.call(.get, "/process-instance/\(execution)/variables/raw/data")
+            #expect(raw.status == .ok)
+            #expect(Array(raw.body.readableBytesView) == [1, 2, 3])
+            #expect(try await client.call(.get, "/process-instance/\(execution)/variables").json()["raw"]?["type"] == "Bytes")
+            try await client.call(.get, "/process-instance/nope/variables/raw/data")
+                .expectError(.notFound, type: "InvalidRequestException")
+        }
+    }
+
     @Test func executionLocalVariablesStayOnTheExecution() async throws {
         let harness = try await APIHarness()
         try await harness.run { client in

@@ -62,4 +62,6 @@ struct RedisOperations {
 
 extension RedisOperations {
     mutating func setRemove(_ key: String, _ member: String) { arguments += ["X", key, member].map { Array($0.utf8) } }
+    /// Removes an instance's closed incidents from the partition's incident history.
+    mutating func purgeClosedIncidents(instance: String) { arguments += ["P", instance].map { Array($0.utf8) } }
 }

@@ -99,6 +99,12 @@ enum RedisScripts {
           redis.call('HDEL', p .. 'utask', id)
         end
         redis.call('DEL', p .. 'iutasks:' .. ARGV[i + 1]); i = i + 2
+      elseif op == 'P' then
+        local needle = '"processInstanceID":"' .. ARGV[i + 1] .. '"'
+        for _, entry in ipairs(redis.call('LRANGE', p .. 'inchist', 0, -1)) do
+          if string.find(entry, needle, 1, true) then redis.call('LREM', p .. 'inchist', 0, entry) end
+        end
+        i = i + 2
       elseif op == 'E' then
         local inst = ARGV[i + 1]
         for _, m in ipairs(redis.call('SMEMBERS', p .. 'itimers:' .. inst)) do redis.call('ZREM', p .. 'timers', m) end

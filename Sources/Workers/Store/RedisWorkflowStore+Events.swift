@@ -123,4 +123,21 @@ extension RedisWorkflowStore {
             return activity
         }
     }
+
+    public func deleteHistory(of instanceIDs: [String]) async throws {
+        for id in instanceIDs {
+            var ops = RedisOperations()
+            ops.hashDelete("hist", id)
+            ops.hashDelete("hend", id)
+            ops.delete("hact:" + id)
+            ops.delete("hactend:" + id)
+            ops.purgeClosedIncidents(instance: id)
+            // Only ended instances: the check fails (a conflict) while the instance still runs.
+            do {
+                try await apply(RedisKeys.partition(of: id), checks: [("iver", id, "")], ops)
+            } catch let error as WorkflowError where error.code == .conflict {
+                continue
+            }
+        }
+    }
 }

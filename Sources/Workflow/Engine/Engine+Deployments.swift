@@ -156,6 +156,11 @@ extension Engine {
                 + "process instances are still running (use cascade=true)")
         }
         for instance in running { try await deleteProcessInstance(instance.id, reason: "deployment deleted") }
+        if cascade {
+            // Camunda's cascade also deletes the historic instances of the deployment's definitions.
+            let ended = try await store.historicProcessInstances().filter { definitionIDs.contains($0.processDefinitionID) }
+            try await store.deleteHistory(of: ended.map(\.id))
+        }
         for timer in try await store.startTimers() where definitionIDs.contains(timer.processDefinitionID) {
             try await store.removeStartTimer(timer.id)
         }

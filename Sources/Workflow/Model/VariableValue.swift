@@ -13,6 +13,8 @@ public enum VariableValue: Sendable, Hashable, Codable {
     case date(Date)
     /// A JSON document (Camunda Spin `Json`); on the wire its value is the serialized text.
     case json(ExpressionValue)
+    /// An XML document (Camunda Spin `Xml`), kept as its text.
+    case xml(String)
     case null
     case bytes([UInt8])
     /// A serialized Java object as Camunda clients send it; kept verbatim.
@@ -31,6 +33,7 @@ public enum VariableValue: Sendable, Hashable, Codable {
         case .boolean: "Boolean"
         case .date: "Date"
         case .json: "Json"
+        case .xml: "Xml"
         case .null: "Null"
         case .bytes: "Bytes"
         case .object: "Object"
@@ -49,6 +52,7 @@ public enum VariableValue: Sendable, Hashable, Codable {
         case .boolean(let value): .bool(value)
         case .date(let value): .string(CamundaDate.format(value))
         case .json(let value): value
+        case .xml(let text): .string(text)
         case .null: .null
         case .bytes(let value): .string(Data(value).base64EncodedString())
         case .object(let serialized, _, _): .string(serialized)

@@ -231,4 +231,14 @@ public final class MemoryWorkflowStore: WorkflowStore {
         }
         return gather { $0.history.values.flatMap(\.activities) }.sorted { $0.startTime < $1.startTime }
     }
+
+    public func deleteHistory(of instanceIDs: [String]) async throws {
+        for id in instanceIDs {
+            partition(of: id).state.withLock { state in
+                guard state.instances[id] == nil else { return }
+                state.history[id] = nil
+                state.closedIncidents.removeAll { $0.incident.processInstanceID == id }
+            }
+        }
+    }
 }

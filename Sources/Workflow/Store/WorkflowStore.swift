@@ -51,6 +51,9 @@ public protocol WorkflowStore: Sendable {
     func historicActivityInstances(processInstanceID: String?) async throws -> [HistoricActivityInstance]
     /// Open incidents and the resolved or deleted ones, oldest first.
     func historicIncidents() async throws -> [HistoricIncident]
+    /// Forgets ended instances' history: their records, activities and closed incidents (a cascading deployment
+    /// delete). Running instances are not touched.
+    func deleteHistory(of instanceIDs: [String]) async throws
 }
 
 /// One engine step, committed atomically.

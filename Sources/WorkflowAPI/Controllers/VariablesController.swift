@@ -26,17 +26,37 @@ struct VariablesController<Context: RequestContext> {
         group.post(RouterPath(path + "/:name/data"), use: upload)
     }
 
-    /// The instance and the execution whose variables the path names (nil: the process scope).
-    private func scope(_ context: Context) async throws -> (instance: ProcessInstance, executionID: String?) {
-        let id = try context.parameters.require("id")
-        if resource == "process-instance" { return (try await engine.processInstance(id), nil) }
-        let instance = try await engine.instance(ofExecution: id)
-        return (instance, id == instance.id ? nil : id)
+    /// What a path names: the instance, the execution written to (nil: the process scope), and the execution
+    /// whose visible variables are read (nil: the scope written to).
+    struct Scope {
+        let instance: ProcessInstance
+        let executionID: String?
+        var readFrom: String?
     }
 
-    private func variables(_ scope: (instance: ProcessInstance, executionID: String?)) -> [String: VariableValue] {
-        guard let executionID = scope.executionID else { return scope.instance.variables }
-        return scope.instance.variables(visibleFrom: executionID, localOnly: true)
+    private func scope(_ context: Context) async throws -> Scope {
+        let id = try context.parameters.require("id")
+        if resource == "execution" {
+            let instance = try await engine.instance(ofExecution: id)
+            return Scope(instance: instance, executionID: id == instance.id ? nil : id)
+        }
+        do {
+            return Scope(instance: try await engine.processInstance(id), executionID: nil)
+        } catch let error as WorkflowError where error.code == .notFound {
+            // The Java client reads a task's File variables at /process-instance/{task's executionId}/...: in Camunda
+            // the root execution's id is the instance id. Here every execution has its own id, so an execution id
+            // reads what that execution sees; writes still go to the process scope.
+            guard let instance = try? await engine.instance(ofExecution: id) else { throw error }
+            return Scope(instance: instance, executionID: nil, readFrom: id)
+        }
+    }
+
+    private func variables(_ scope: Scope) -> [String: VariableValue] {
+        if let executionID = scope.executionID {
+            return scope.instance.variables(visibleFrom: executionID, localOnly: true)
+        }
+        if let readFrom = scope.readFrom { return scope.instance.variables(visibleFrom: readFrom) }
+        return scope.instance.variables
     }
 
     private func named(_ request: Request, _ context: Context) async throws -> (VariableValue, String) {
@@ -86,9 +106,10 @@ struct VariablesController<Context: RequestContext> {
     }
 
     private func write(_ context: Context, modifications: [String: VariableValue], deletions: [String]) async throws {
-        let (instance, executionID) = try await scope(context)
+        let scope = try await scope(context)
         try await engine.modifyVariables(
-            instanceID: instance.id, executionID: executionID, modifications: modifications, deletions: deletions)
+            instanceID: scope.instance.id, executionID: scope.executionID, modifications: modifications,
+            deletions: deletions)
     }
 
     /// The binary content of a Bytes or File variable.

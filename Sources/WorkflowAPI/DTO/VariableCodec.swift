@@ -61,6 +61,9 @@ enum VariableCodec {
                 return .json(parsed)
             }
             return .json(value)
+        case "xml":
+            guard case .string(let text) = value else { throw fail() }
+            return .xml(text)
         case "null": return .null
         case "bytes":
             guard case .string(let text) = value, let data = Data(base64Encoded: text) else { throw fail() }
@@ -128,6 +131,7 @@ enum VariableCodec {
         case .boolean(let flag): value = .bool(flag)
         case .date(let date): value = .string(CamundaDate.format(date))
         case .json(let json): value = .string(json.jsonText)
+        case .xml(let text): value = .string(text)
         case .null: value = .null
         case .bytes(let bytes): value = .string(Data(bytes).base64EncodedString())
         case .object(let serialized, let typeName, let format):

@@ -69,4 +69,5 @@ final class SnapshottingStore: WorkflowStore {
     }
 
     func historicIncidents() async throws -> [HistoricIncident] { try await base.historicIncidents() }
+    func deleteHistory(of instanceIDs: [String]) async throws { try await base.deleteHistory(of: instanceIDs) }
 }
