@@ -38,6 +38,7 @@ public func buildRouter(
         MessageController(engine: engine).addRoutes(to: group)
         EngineController(engine: engine).addRoutes(to: group)
         HistoryController(engine: engine).addRoutes(to: group)
+        SlotPoolController(engine: engine).addRoutes(to: group)
         group.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: OpenAPIDocument.json))
         }

@@ -23,7 +23,12 @@ import Workflow
 /// | `hist` / `hend` | hash | instance id → historic record JSON / end record JSON |
 /// | `hact:<i>` / `hactend:<i>` | list / hash | activity records / activity id → `end␟canceled` |
 ///
-/// Global keys (small, read at start): `wf:deployments`, `wf:starttimers`.
+/// Global keys (small, read at start): `wf:deployments`, `wf:starttimers`, `wf:slotpools` (pools resized).
+///
+/// A slot pool is shared by every partition, so it has a slot of its own: `wf:{pool:NAME}:h` (zset: task id by
+/// lease expiry), `:s` (hash: task id → slots), `:size`. A fetch first takes the slots (one script there), then
+/// locks the task in its partition, and gives the slots back if the task was gone; a crash in between leaves a
+/// holder that expires with the lease it would have had.
 ///
 /// `wf:` is the default namespace; another one (`wf-test-…:`) keeps several stores apart on one Redis.
 public struct RedisKeys: Sendable {
@@ -49,4 +54,12 @@ public struct RedisKeys: Sendable {
     func route(_ partition: Int) -> String { prefix(partition) + "inst" }
 
     static func ready(_ topic: String) -> String { "ready:" + topic }
+
+    var slotPools: String { namespace + "slotpools" }
+
+    /// The holders zset, slots hash and size of a slot pool, all in the pool's own Cluster slot.
+    func pool(_ name: String) -> (holders: String, slots: String, size: String) {
+        let prefix = namespace + "{pool:" + name + "}:"
+        return (prefix + "h", prefix + "s", prefix + "size")
+    }
 }

@@ -37,7 +37,7 @@ struct RedisOperations {
         hashSet("task", task.id, RedisWorkflowStore.encode(task))
         hashSet("tver", task.id, String(task.version))
         hashDelete("tlock", task.id)
-        hashSet("tq", task.id, task.topicName + "\u{1F}" + score + "\u{1F}" + member)
+        hashSet("tq", task.id, [task.topicName, score, member, task.slotPool ?? "", String(task.slots)].joined(separator: "\u{1F}"))
         unqueue(task.id)
         guard (task.retries ?? 1) > 0, !task.suspended else { return }
         if let until = task.lockExpirationTime {

@@ -39,6 +39,7 @@ enum RedisScripts {
         end
       end
     end
+    local released = {}
     local function unqueue(id)
       local info = redis.call('HGET', p .. 'tq', id)
       if info then
@@ -48,6 +49,11 @@ enum RedisScripts {
       redis.call('ZREM', p .. 'delayed', id)
     end
     local function dropTask(inst, id, state, time)
+      local info = redis.call('HGET', p .. 'tq', id)
+      if info then
+        local f = split(info)
+        if f[4] and f[4] ~= '' then table.insert(released, f[4] .. US .. id) end
+      end
       unqueue(id)
       redis.call('HDEL', p .. 'tq', id)
       redis.call('HDEL', p .. 'task', id)
@@ -67,7 +73,8 @@ enum RedisScripts {
     """
 
     /// Checks versions, then applies a list of writes, all or nothing. ARGV: prefix, check count, checks as
-    /// (hash, field, expected value or '' for absent), then operations (see `RedisOperation`).
+    /// (hash, field, expected value or '' for absent), then operations (see `RedisOperations`). Returns
+    /// `pool␟task` for every removed task of a slot pool, whose slots the caller gives back.
     static let apply = RedisScript(prelude + "\n" + """
     local n = tonumber(ARGV[2])
     local i = 3
@@ -115,12 +122,13 @@ enum RedisScripts {
         redis.call('DEL', p .. 'itimers:' .. inst, p .. 'imsg:' .. inst); i = i + 2
       else return redis.error_reply('unknown operation ' .. op) end
     end
-    return 'OK'
+    return released
     """)
 
-    /// Promotes due tasks, then locks up to max of the oldest highest-priority tasks of the topics.
-    /// ARGV: prefix, now, worker, max, topic count, then (topic, expiry, expiry score) per topic.
-    /// Returns (id, version, task JSON) per locked task.
+    /// Promotes due tasks, then locks up to max of the oldest highest-priority tasks of the topics that belong to
+    /// no slot pool. ARGV: prefix, now, worker, max, topic count, then (topic, expiry, expiry score) per topic.
+    /// Returns {(id, version, task JSON) per locked task, (topic, member, pool, slots, expiry, score) per task of a
+    /// slot pool met on the way}: those are locked by the caller once it holds their slots.
     static let fetch = RedisScript(prelude + "\n" + """
     promote(ARGV[2])
     local max = tonumber(ARGV[4])
@@ -138,12 +146,19 @@ enum RedisScripts {
       if a[3] ~= b[3] then return a[3] < b[3] end
       return a[2] < b[2]
     end)
-    local out = {}
-    for k = 1, math.min(max, #candidates) do
+    local out, pooled, taken = {}, {}, 0
+    for k = 1, #candidates do
+      if taken >= max then break end
       local c = candidates[k]
-      for _, v in ipairs(lock(c[1], c[2], ARGV[3], c[4], c[5])) do table.insert(out, v) end
+      local f = split(redis.call('HGET', p .. 'tq', string.sub(c[2], 17)) or '')
+      if f[4] and f[4] ~= '' then
+        for _, v in ipairs({c[1], c[2], f[4], f[5], c[4], c[5]}) do table.insert(pooled, v) end
+      else
+        for _, v in ipairs(lock(c[1], c[2], ARGV[3], c[4], c[5])) do table.insert(out, v) end
+        taken = taken + 1
+      end
     end
-    return out
+    return {out, pooled}
     """)
 
     /// Promotes due tasks, then lists up to `limit` ready tasks per topic without locking them.
@@ -175,5 +190,26 @@ enum RedisScripts {
       i = i + 4
     end
     return out
+    """)
+
+    /// Takes a task's slots in its pool if they fit and no unexpired lease of the task holds them already (two
+    /// fetches racing for one task: the second is refused, so the loser's give-back cannot free the winner's
+    /// slots). KEYS: holders zset, slots hash, size. ARGV: task, slots, lease expiry, now, size if never set.
+    /// Holders whose lease expired are dropped first. Returns 1 or 0.
+    static let acquireSlots = RedisScript("""
+    for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[4])) do
+      redis.call('ZREM', KEYS[1], id)
+      redis.call('HDEL', KEYS[2], id)
+    end
+    -- An unexpired holder of this task: another fetch is locking it, or it is leased. Not twice.
+    if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
+    local size = tonumber(redis.call('GET', KEYS[3]) or ARGV[5])
+    local used = 0
+    local all = redis.call('HGETALL', KEYS[2])
+    for i = 2, #all, 2 do used = used + tonumber(all[i]) end
+    if used + tonumber(ARGV[2]) > size then return 0 end
+    redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+    redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+    return 1
     """)
 }

@@ -56,8 +56,31 @@ extension RedisWorkflowStore {
             for topic in topics { arguments += [topic, expiries[topic]!, expiries[topic]!] }
             let reply = try await redis.evaluate(
                 RedisScripts.fetch, keys: [keys.route(partition)], arguments: arguments.map { Array($0.utf8) })
-            locked += try Self.lockedTasks(reply)
+            locked += try Self.lockedTasks(reply.array.first ?? .null)
+            let pooled = reply.array.count > 1 ? reply.array[1].array.compactMap(\.string) : []
+            for index in stride(from: 0, to: pooled.count - 5, by: 6) where locked.count < request.maxTasks {
+                let (topic, member, pool) = (pooled[index], pooled[index + 1], pooled[index + 2])
+                let (slots, expiry, score) = (Int(pooled[index + 3]) ?? 1, pooled[index + 4], pooled[index + 5])
+                locked += try await lockHoldingSlots(
+                    partition, worker: request.workerID, topic: topic, member: member, pool: pool, slots: slots,
+                    expiry: expiry, score: score, now: now)
+            }
         }
+        return locked
+    }
+
+    /// Locks one task of a slot pool: takes its slots, then locks it if it is still ready, else gives them back.
+    private func lockHoldingSlots(
+        _ partition: Int, worker: String, topic: String, member: String, pool: String, slots: Int, expiry: String,
+        score: String, now: Date
+    ) async throws -> [ExternalTask] {
+        let taskID = String(member.dropFirst(16))
+        guard try await acquireSlots(pool: pool, task: taskID, slots: slots, until: expiry, now: now) else { return [] }
+        let reply = try await redis.evaluate(
+            RedisScripts.lockChosen, keys: [keys.route(partition)],
+            arguments: [keys.prefix(partition), worker, "1", topic, member, expiry, score].map { Array($0.utf8) })
+        let locked = try Self.lockedTasks(reply)
+        if locked.isEmpty { try await releaseSlots([pool + "\u{1F}" + taskID]) }
         return locked
     }
 
@@ -83,6 +106,8 @@ extension RedisWorkflowStore {
         let limit = request.createTimeAscending == false || request.topics.contains(where: \.hasFilters)
             ? 1000 : request.maxTasks
         var locked: [ExternalTask] = []
+        /// Tasks of a full slot pool (or taken meanwhile): not tried again in this fetch.
+        var refused: Set<String> = []
         for _ in 0..<10 {
             let replies = try await redis.pipeline((0..<RedisKeys.partitions).map { partition in
                 var command = RedisCommand("EVALSHA", RedisScripts.peek.sha1, "1", keys.route(partition),
@@ -101,7 +126,7 @@ extension RedisWorkflowStore {
                 for index in stride(from: 0, to: flat.count - 5, by: 6) {
                     guard let member = flat[index + 1].string, let score = flat[index + 2].string.flatMap(Double.init),
                           let task = try Self.task(flat[index + 5], version: flat[index + 3], lock: flat[index + 4]),
-                          !locked.contains(where: { $0.id == task.id })
+                          !locked.contains(where: { $0.id == task.id }), !refused.contains(task.id)
                     else { continue }
                     candidates.append(Candidate(partition: partition, member: member, score: score, task: task))
                 }
@@ -123,10 +148,23 @@ extension RedisWorkflowStore {
             var byPartition: [Int: [Candidate]] = [:]
             for candidate in chosen { byPartition[candidate.partition, default: []].append(candidate) }
             for (partition, picks) in byPartition.sorted(by: { $0.key < $1.key }) {
-                var arguments = [keys.prefix(partition), request.workerID, String(picks.count)]
+                var arguments = [keys.prefix(partition), request.workerID, "0"]
+                var count = 0
                 for pick in picks {
-                    arguments += [pick.task.topicName, pick.member, expiries[pick.task.topicName]!, expiries[pick.task.topicName]!]
+                    let expiry = expiries[pick.task.topicName]!
+                    if let pool = pick.task.slotPool {
+                        let got = try await lockHoldingSlots(
+                            partition, worker: request.workerID, topic: pick.task.topicName, member: pick.member,
+                            pool: pool, slots: pick.task.slots, expiry: expiry, score: expiry, now: now)
+                        if got.isEmpty { refused.insert(pick.task.id) }
+                        round += got
+                        continue
+                    }
+                    arguments += [pick.task.topicName, pick.member, expiry, expiry]
+                    count += 1
                 }
+                guard count > 0 else { continue }
+                arguments[2] = String(count)
                 let reply = try await redis.evaluate(
                     RedisScripts.lockChosen, keys: [keys.route(partition)], arguments: arguments.map { Array($0.utf8) })
                 round += try Self.lockedTasks(reply)
@@ -134,7 +172,8 @@ extension RedisWorkflowStore {
             // Back in the chosen order: picks were locked partition by partition.
             let order = Dictionary(chosen.enumerated().map { ($0.element.task.id, $0.offset) }) { first, _ in first }
             locked += round.sorted { (order[$0.id] ?? .max) < (order[$1.id] ?? .max) }
-            if locked.count >= request.maxTasks || (chosen.count == candidates.count && round.count == chosen.count) {
+            let settled = round.count + chosen.filter { refused.contains($0.task.id) }.count
+            if locked.count >= request.maxTasks || (chosen.count == candidates.count && settled == chosen.count) {
                 return locked
             }
         }

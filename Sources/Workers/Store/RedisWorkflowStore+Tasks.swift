@@ -59,7 +59,7 @@ extension RedisWorkflowStore {
         return result
     }
 
-    public func updateExternalTask(_ task: ExternalTask, incident: IncidentChange) async throws {
+    public func updateExternalTask(_ task: ExternalTask, incident: IncidentChange, slots: SlotChange) async throws {
         var ops = RedisOperations()
         ops.file(task)
         switch incident {
@@ -70,6 +70,7 @@ extension RedisWorkflowStore {
         }
         do {
             try await apply(RedisKeys.partition(of: task.id), checks: [("tver", task.id, String(task.version - 1))], ops)
+            try await apply(slots, to: task)
         } catch let error as WorkflowError where error.code == .conflict {
             guard try await externalTask(task.id) != nil else { throw WorkflowError.taskNotFound(task.id) }
             throw WorkflowError(.conflict, "External task \(task.id) was updated by another transaction")

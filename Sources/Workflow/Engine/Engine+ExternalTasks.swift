@@ -108,6 +108,8 @@ extension Engine {
             try checkOwner(task, workerID: workerID, verb: verb)
             do {
                 try await step(task.processInstanceID, deletedTask: (task.id, task.version), preloaded: instance, event)
+                // Its slots came back: parked fetches of any topic may now lease a task of that pool.
+                if task.slotPool != nil { waiters.notifyAll() }
                 return
             } catch let error as WorkflowError where error.code == .conflict {
                 continue

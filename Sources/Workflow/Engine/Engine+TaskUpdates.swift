@@ -12,7 +12,7 @@ extension Engine {
     ) async throws {
         guard retries >= 0 else { throw WorkflowError(.badUserRequest, "The number of retries cannot be negative") }
         guard retryTimeout >= 0 else { throw WorkflowError(.badUserRequest, "retryTimeout cannot be negative") }
-        try await update(taskID) { task, now throws(WorkflowError) in
+        try await update(taskID, slots: .release) { task, now throws(WorkflowError) in
             guard let workerID else { throw WorkflowError(.invalidRequest, "workerId is null") }
             guard task.workerID == workerID else {
                 throw WorkflowError(.wrongWorker, "Failure of External Task \(taskID) cannot be reported by worker "
@@ -30,7 +30,7 @@ extension Engine {
         guard newDuration > 0 else {
             throw WorkflowError(.badUserRequest, "lockTime is not greater than 0")
         }
-        try await update(taskID) { task, now throws(WorkflowError) in
+        try await update(taskID, slots: .holdUntilLockExpiry) { task, now throws(WorkflowError) in
             guard let workerID else { throw WorkflowError(.invalidRequest, "workerId is null") }
             guard task.workerID == workerID else {
                 throw WorkflowError(.wrongWorker, "The lock of the External Task \(taskID) cannot be extended by worker "
@@ -46,7 +46,7 @@ extension Engine {
 
     /// Releases the lock; the task becomes fetchable at once.
     public func unlock(_ taskID: String) async throws {
-        try await update(taskID) { task, _ throws(WorkflowError) in
+        try await update(taskID, slots: .release) { task, _ throws(WorkflowError) in
             task.workerID = nil
             task.lockExpirationTime = nil
             return IncidentChange.none
@@ -56,7 +56,7 @@ extension Engine {
     /// Locks a task for a worker unless another worker holds an unexpired lock.
     public func lock(_ taskID: String, workerID: String?, lockDuration: Int64) async throws {
         guard lockDuration > 0 else { throw WorkflowError(.badUserRequest, "lockTime is not greater than 0") }
-        try await update(taskID) { task, now throws(WorkflowError) in
+        try await update(taskID, slots: .holdUntilLockExpiry) { task, now throws(WorkflowError) in
             guard let workerID else { throw WorkflowError(.invalidRequest, "workerId is null") }
             if task.isLocked(at: now), task.workerID != workerID {
                 throw WorkflowError(.badUserRequest, "External task \(taskID) is already locked by worker "
@@ -95,18 +95,33 @@ extension Engine {
         return !hadRetries && retries > 0 ? .resolve(at: now) : .none
     }
 
+    /// What an update does to the slots of the task's slot pool.
+    private enum SlotEffect {
+        case keep, release, holdUntilLockExpiry
+    }
+
     /// Compare-and-set on one task, retried when another writer won; wakes fetches the change may serve.
     private func update(
-        _ taskID: String, _ change: (inout ExternalTask, Date) throws(WorkflowError) -> IncidentChange
+        _ taskID: String, slots: SlotEffect = .keep,
+        _ change: (inout ExternalTask, Date) throws(WorkflowError) -> IncidentChange
     ) async throws {
         for _ in 0..<20 {
             var task = try await externalTask(taskID)
             let incident = try change(&task, clock.now())
             task.version += 1
+            let slotChange: SlotChange = switch slots {
+            case .keep: .keep
+            case .release: .release
+            case .holdUntilLockExpiry: task.lockExpirationTime.map { .hold(until: $0) } ?? .release
+            }
             do {
-                try await store.updateExternalTask(task, incident: incident)
+                try await store.updateExternalTask(task, incident: incident, slots: slotChange)
                 let now = clock.now()
-                if task.isFetchable(at: now) { waiters.notify(topics: [task.topicName]) }
+                if task.slotPool != nil, slotChange == .release {
+                    waiters.notifyAll()
+                } else if task.isFetchable(at: now) {
+                    waiters.notify(topics: [task.topicName])
+                }
                 announceExpiries(of: [task], now: now)
                 return
             } catch let error as WorkflowError where error.code == .conflict {

@@ -72,11 +72,23 @@ final class FetchWaiters: Sendable {
     /// - Returns: the tickets resumed, in order.
     @discardableResult
     func notify(topics makeTopics: @autoclosure () -> Set<String>) -> [UInt64] {
+        resumeMatching {
+            let topics = makeTopics()
+            return { !$0.isDisjoint(with: topics) }
+        }
+    }
+
+    /// Wakes every waiter (slots of a slot pool came back: tasks of any topic may now be leased).
+    @discardableResult
+    func notifyAll() -> [UInt64] { resumeMatching { { _ in true } } }
+
+    /// Resumes the waiters whose topics pass the filter, oldest ticket first; the filter is built only if any wait.
+    private func resumeMatching(_ makeFilter: () -> (Set<String>) -> Bool) -> [UInt64] {
         changes.wrappingAdd(1, ordering: .sequentiallyConsistent)
         guard !isEmpty else { return [] }
-        let topics = makeTopics()
+        let wanted = makeFilter()
         let woken = waiters.withLock { waiters -> [(UInt64, Waiter)] in
-            let matching = waiters.filter { !$0.value.topics.isDisjoint(with: topics) }.sorted { $0.key < $1.key }
+            let matching = waiters.filter { wanted($0.value.topics) }.sorted { $0.key < $1.key }
             for (id, _) in matching { waiters[id] = nil }
             return matching.map { ($0.key, $0.value) }
         }

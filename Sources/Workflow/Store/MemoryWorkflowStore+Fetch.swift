@@ -46,7 +46,10 @@ extension MemoryWorkflowStore {
         var locked: [ExternalTask] = []
         for candidate in candidates where locked.count < request.maxTasks {
             if let task = partition(of: candidate.id).state.withLock({ state -> ExternalTask? in
-                guard state.tasks[candidate.id]?.version == candidate.version else { return nil }
+                guard state.tasks[candidate.id]?.version == candidate.version,
+                      let topic = request.topics.first(where: { $0.topicName == candidate.topicName && state.matches(candidate, $0) }),
+                      state.slots.acquire(candidate, until: now.addingTimeInterval(Double(topic.lockDuration) / 1000), now: now)
+                else { return nil }
                 return state.lockTask(candidate.id, request, now: now)
             }) { locked.append(task) }
         }
@@ -60,22 +63,27 @@ extension MemoryWorkflowStore.State {
         take(request, limit: limit, now: now).compactMap { lockTask($0, request, now: now) }
     }
 
-    /// This partition's best fetchable task for the request, left where it is.
+    /// This partition's best fetchable task for the request (whose slots fit), left where it is.
     mutating func peek(_ request: FetchRequest, now: Date) -> (priority: Int64, sequence: Int64)? {
-        guard let id = take(request, limit: 1, now: now).first, let task = tasks[id] else { return nil }
+        guard let id = take(request, limit: 1, now: now, acquiring: false).first, let task = tasks[id] else { return nil }
         queue.file(task)
         return (task.priority, task.sequence)
     }
 
-    private mutating func take(_ request: FetchRequest, limit: Int, now: Date) -> [String] {
+    /// Takes the best tasks the request accepts whose slots fit (taking the slots too when `acquiring`); tasks of a
+    /// full pool stay queued, so a pool's waiting tasks go in priority order as slots come back.
+    private mutating func take(_ request: FetchRequest, limit: Int, now: Date, acquiring: Bool = true) -> [String] {
         queue.promote(until: now, tasks: tasks)
         var names: [String] = []
         for topic in request.topics where !names.contains(topic.topicName) { names.append(topic.topicName) }
         let instances = self.instances
+        let slots = self.slots
         return queue.take(topics: names, limit: limit, tasks: tasks) { task in
-            task.isFetchable(at: now) && request.topics.contains {
+            guard task.isFetchable(at: now), let topic = request.topics.first(where: {
                 $0.topicName == task.topicName && Self.matches(task, $0, instances: instances)
-            }
+            }) else { return false }
+            guard acquiring else { return slots.fits(task, now: now) }
+            return slots.acquire(task, until: now.addingTimeInterval(Double(topic.lockDuration) / 1000), now: now)
         }
     }
 

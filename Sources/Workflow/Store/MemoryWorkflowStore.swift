@@ -8,6 +8,8 @@ import Synchronization
 /// parallel; every call stays atomic within its partition. Deployments and start timers are global.
 public final class MemoryWorkflowStore: WorkflowStore {
     struct State {
+        /// The store's slot pools (shared by every partition).
+        let slots: SlotPoolTable
         var instances: [String: ProcessInstance] = [:]
         var tasks: [String: ExternalTask] = [:]
         var queue = TaskQueue()
@@ -32,7 +34,8 @@ public final class MemoryWorkflowStore: WorkflowStore {
 
     /// One partition's tables behind their lock.
     final class Partition: Sendable {
-        let state = Mutex(State())
+        let state: Mutex<State>
+        init(slots: SlotPoolTable) { state = Mutex(State(slots: slots)) }
     }
 
     struct Global {
@@ -40,14 +43,17 @@ public final class MemoryWorkflowStore: WorkflowStore {
         var startTimers: [String: StartTimer] = [:]
     }
 
-    let partitions: [Partition] = (0..<IDGenerator.partitions).map { _ in Partition() }
+    let slots = SlotPoolTable()
+    let partitions: [Partition]
     let global = Mutex(Global())
     /// Task creation order across partitions (FIFO within a priority).
     let sequence = Atomic<Int64>(0)
     /// Where the next plain fetch starts, so partitions are served round robin.
     let nextPartition = Atomic<Int>(0)
 
-    public init() {}
+    public init() {
+        partitions = (0..<IDGenerator.partitions).map { [slots] _ in Partition(slots: slots) }
+    }
 
     func partition(of id: String) -> Partition { partitions[IDGenerator.partition(of: id)] }
 
@@ -165,7 +171,7 @@ public final class MemoryWorkflowStore: WorkflowStore {
         gather { Array($0.tasks.values) }.sorted { $0.sequence < $1.sequence }
     }
 
-    public func updateExternalTask(_ task: ExternalTask, incident: IncidentChange) async throws {
+    public func updateExternalTask(_ task: ExternalTask, incident: IncidentChange, slots change: SlotChange) async throws {
         try partition(of: task.id).state.withLock { (state: inout State) throws(WorkflowError) in
             guard let stored = state.tasks[task.id] else { throw WorkflowError.taskNotFound(task.id) }
             guard stored.version + 1 == task.version else {
@@ -173,6 +179,7 @@ public final class MemoryWorkflowStore: WorkflowStore {
             }
             state.tasks[task.id] = task
             state.queue.file(task)
+            state.slots.apply(change, to: task)
             switch incident {
             case .none: break
             case .raise(let incident): state.addIncident(incident)
@@ -241,4 +248,8 @@ public final class MemoryWorkflowStore: WorkflowStore {
             }
         }
     }
+
+    public func slotPools(now: Date) async throws -> [SlotPool] { slots.pools(now: now) }
+
+    public func resizeSlotPool(_ name: String, slots size: Int) async throws { slots.resize(name, slots: size) }
 }

@@ -25,14 +25,22 @@ public protocol WorkflowStore: Sendable {
     /// Running instances by id, read together; missing ids are left out.
     func instances(ids: Set<String>) async throws -> [String: ProcessInstance]
     func externalTasks() async throws -> [ExternalTask]
-    /// Replaces a task if its version is still `task.version - 1`, raising or resolving its incident with it.
-    func updateExternalTask(_ task: ExternalTask, incident: IncidentChange) async throws
-    /// Locks up to `maxTasks` fetchable tasks for the worker in one atomic step and returns them.
+    /// Replaces a task if its version is still `task.version - 1`, raising or resolving its incident with it and
+    /// holding or releasing the slots of its slot pool.
+    func updateExternalTask(_ task: ExternalTask, incident: IncidentChange, slots: SlotChange) async throws
+    /// Locks up to `maxTasks` fetchable tasks for the worker and returns them. A task of a slot pool is locked
+    /// only if its slots fit in the pool, and then holds them until its lock expires or is settled.
     func fetchAndLock(_ request: FetchRequest, now: Date) async throws -> [ExternalTask]
     /// The earliest time a task of these topics may become fetchable by lock expiry or retry timeout. A store may
     /// answer earlier (e.g. across all topics): a long poll woken early fetches again and goes back to waiting.
     func nextFetchableTime(topics: Set<String>, after now: Date) async throws -> Date?
     func userTasks() async throws -> [UserTask]
+
+    // MARK: Slot pools
+    /// Every pool: the default ones, those resized, and those holding slots.
+    func slotPools(now: Date) async throws -> [SlotPool]
+    /// Sets a pool's size (creating it). Leases already holding slots keep them.
+    func resizeSlotPool(_ name: String, slots: Int) async throws
 
     // MARK: Events
     /// Instance timers due at `now`, earliest first.

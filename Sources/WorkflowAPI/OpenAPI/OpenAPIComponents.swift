@@ -30,6 +30,7 @@ enum OpenAPIComponents {
         all.merge(repository) { $1 }
         all.merge(runtime) { $1 }
         all.merge(OpenAPIHistoryComponents.schemas) { $1 }
+        all.merge(OpenAPIPlatformPaths.schemas) { $1 }
         return .object(all)
     }
 

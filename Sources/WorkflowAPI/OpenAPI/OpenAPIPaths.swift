@@ -14,7 +14,9 @@ enum OpenAPIPaths {
     static let count: Op.Success = .json(Schema.ref("CountResultDto"))
     static func body(_ name: String, required: Bool = false) -> Op.Body { .json(Schema.ref(name), required: required) }
 
-    static var operations: [Op] { externalTasks + OpenAPIRuntimePaths.operations + OpenAPIRuntimePaths.history }
+    static var operations: [Op] {
+        externalTasks + OpenAPIRuntimePaths.operations + OpenAPIRuntimePaths.history + OpenAPIPlatformPaths.operations
+    }
 
     static let externalTaskQuery: [String: ExpressionValue] = [
         "externalTaskId": text, "externalTaskIdIn": list, "topicName": text, "workerId": text, "locked": flag,

@@ -39,8 +39,8 @@ final class SnapshottingStore: WorkflowStore {
     func instances(ids: Set<String>) async throws -> [String: ProcessInstance] {
         try await base.instances(ids: ids).mapValues(roundTrip)
     }
-    func updateExternalTask(_ task: ExternalTask, incident: IncidentChange) async throws {
-        try await base.updateExternalTask(task, incident: incident)
+    func updateExternalTask(_ task: ExternalTask, incident: IncidentChange, slots: SlotChange) async throws {
+        try await base.updateExternalTask(task, incident: incident, slots: slots)
     }
     func fetchAndLock(_ request: FetchRequest, now: Date) async throws -> [ExternalTask] {
         try await base.fetchAndLock(request, now: now)
@@ -69,5 +69,7 @@ final class SnapshottingStore: WorkflowStore {
     }
 
     func historicIncidents() async throws -> [HistoricIncident] { try await base.historicIncidents() }
+    func slotPools(now: Date) async throws -> [SlotPool] { try await base.slotPools(now: now) }
+    func resizeSlotPool(_ name: String, slots: Int) async throws { try await base.resizeSlotPool(name, slots: slots) }
     func deleteHistory(of instanceIDs: [String]) async throws { try await base.deleteHistory(of: instanceIDs) }
 }

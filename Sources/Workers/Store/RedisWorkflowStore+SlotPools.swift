@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Workflow
+
+/// Slot pools on Redis: each pool in its own Cluster slot (`RedisKeys.pool`), shared by every partition and replica.
+extension RedisWorkflowStore {
+    /// Takes the task's slots until `until` if they fit in its pool (always true for a task of no pool).
+    func acquireSlots(pool: String, task: String, slots: Int, until: String, now: Date) async throws -> Bool {
+        let keys = keys.pool(pool)
+        let reply = try await redis.evaluate(
+            RedisScripts.acquireSlots, keys: [keys.holders, keys.slots, keys.size],
+            arguments: [task, String(slots), until, Self.time(now), String(SlotPool.defaults[pool] ?? 0)].map { Array($0.utf8) })
+        return reply.integer == 1
+    }
+
+    /// Holds a task's slots until `until` whether or not they fit (`lock`, `extendLock` of a leased task).
+    func holdSlots(pool: String, task: String, slots: Int, until: Date) async throws {
+        let keys = keys.pool(pool)
+        _ = try await redis.pipeline([
+            RedisCommand("ZADD", keys.holders, Self.time(until), task), RedisCommand("HSET", keys.slots, task, String(slots)),
+        ])
+    }
+
+    /// Gives back the slots of tasks, given as `pool␟task`.
+    func releaseSlots(_ holders: [String]) async throws {
+        let commands = holders.flatMap { holder -> [RedisCommand] in
+            let parts = holder.split(separator: "\u{1F}", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { return [] }
+            let keys = keys.pool(parts[0])
+            return [RedisCommand("ZREM", keys.holders, parts[1]), RedisCommand("HDEL", keys.slots, parts[1])]
+        }
+        _ = try await redis.pipeline(commands)
+    }
+
+    func apply(_ change: SlotChange, to task: ExternalTask) async throws {
+        guard let pool = task.slotPool else { return }
+        switch change {
+        case .keep: break
+        case .hold(let until): try await holdSlots(pool: pool, task: task.id, slots: task.slots, until: until)
+        case .release: try await releaseSlots([pool + "\u{1F}" + task.id])
+        }
+    }
+
+    public func slotPools(now: Date) async throws -> [SlotPool] {
+        let resized = try await redis.send("SMEMBERS", keys.slotPools).array.compactMap(\.string)
+        let names = Set(SlotPool.defaults.keys).union(resized).sorted()
+        let replies = try await redis.pipeline(names.flatMap { name -> [RedisCommand] in
+            let keys = keys.pool(name)
+            return [RedisCommand("GET", keys.size), RedisCommand("ZRANGEBYSCORE", keys.holders, "(" + Self.time(now), "+inf"),
+                    RedisCommand("HGETALL", keys.slots)]
+        })
+        return names.enumerated().map { index, name in
+            let size = replies[index * 3].integer.map(Int.init) ?? SlotPool.defaults[name] ?? 0
+            let live = Set(replies[index * 3 + 1].array.compactMap(\.string))
+            let held = Self.fields(replies[index * 3 + 2])
+            let occupied = held.reduce(0) { $0 + (live.contains($1.key) ? Int($1.value.integer ?? 0) : 0) }
+            return SlotPool(name: name, slots: size, occupiedSlots: occupied)
+        }
+    }
+
+    public func resizeSlotPool(_ name: String, slots: Int) async throws {
+        _ = try await redis.pipeline([
+            RedisCommand("SET", keys.pool(name).size, String(slots)), RedisCommand("SADD", keys.slotPools, name),
+        ])
+    }
+}

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+import BPMN
+import Hummingbird
+import Workflow
+
+/// `/slot-pool`: the slot pools (global lease limits, as Airflow's pools), listed and resized at run time.
+/// Not part of Camunda's API; the shapes follow its conventions (JSON, `{type, message, code}` errors).
+struct SlotPoolController<Context: RequestContext> {
+    let engine: Engine
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.get("slot-pool", use: list)
+        group.get("slot-pool/:name", use: get)
+        group.put("slot-pool/:name", use: resize)
+    }
+
+    static func dto(_ pool: SlotPool) -> ExpressionValue {
+        .object([
+            "name": .string(pool.name), "slots": .int(Int64(pool.slots)),
+            "occupiedSlots": .int(Int64(pool.occupiedSlots)), "openSlots": .int(Int64(pool.openSlots)),
+        ])
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        JSONResponse.make(.array(try await engine.slotPools().map(Self.dto)))
+    }
+
+    @Sendable func get(_ request: Request, context: Context) async throws -> Response {
+        JSONResponse.make(Self.dto(try await engine.slotPool(try context.parameters.require("name"))))
+    }
+
+    /// Body `{"slots": N}`; answers the pool as it is now.
+    @Sendable func resize(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let body = try await request.jsonObject()
+        guard let slots = try body.int("slots") else { throw WorkflowError(.invalidRequest, "slots is null") }
+        return JSONResponse.make(Self.dto(try await engine.resizeSlotPool(try context.parameters.require("name"), slots: slots)))
+    }
+}
