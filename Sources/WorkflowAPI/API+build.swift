@@ -39,6 +39,7 @@ public func buildRouter(
         EngineController(engine: engine).addRoutes(to: group)
         HistoryController(engine: engine).addRoutes(to: group)
         SlotPoolController(engine: engine).addRoutes(to: group)
+        LockController(engine: engine).addRoutes(to: group)
         group.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: OpenAPIDocument.json))
         }

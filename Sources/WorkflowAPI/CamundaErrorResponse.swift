@@ -59,6 +59,7 @@ struct CamundaErrorResponse: Error {
         case .nullValue: self.init(status: .badRequest, type: "NullValueException", message: error.message, code: 0)
         case .conflict:
             self.init(status: .internalServerError, type: "OptimisticLockingException", message: error.message, code: 1)
+        case .lockHeld: self.init(status: .conflict, type: "LockHeldException", message: error.message, code: 0)
         case .tooManyRequests:
             self.init(status: .tooManyRequests, type: "InvalidRequestException", message: error.message)
         default: self.init(status: .internalServerError, type: "ProcessEngineException", message: error.message, code: 0)

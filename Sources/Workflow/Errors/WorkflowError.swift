@@ -6,7 +6,7 @@ public struct WorkflowError: Error, Sendable, Hashable, CustomStringConvertible 
     /// The kind of failure. Extensible: new codes can be added without breaking callers.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Value: String { case notFound, taskNotFound, definitionNotFound, invalidRequest, badUserRequest,
-            wrongWorker, mismatchingCorrelation, parse, nullValue, engine, conflict, tooManyRequests }
+            wrongWorker, mismatchingCorrelation, parse, nullValue, engine, conflict, tooManyRequests, lockHeld }
         private let value: Value
         /// A runtime object (instance, deployment, definition by id, variable) does not exist.
         public static let notFound = Code(value: .notFound)
@@ -28,6 +28,8 @@ public struct WorkflowError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let nullValue = Code(value: .nullValue)
         /// Any other engine failure.
         public static let engine = Code(value: .engine)
+        /// A distributed lock is held by another owner (or not by the caller).
+        public static let lockHeld = Code(value: .lockHeld)
         /// A concurrent update won (optimistic locking).
         public static let conflict = Code(value: .conflict)
         /// Too many parked long-poll requests.

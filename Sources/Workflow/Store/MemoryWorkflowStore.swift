@@ -41,6 +41,9 @@ public final class MemoryWorkflowStore: WorkflowStore {
     struct Global {
         var deployments: [Deployment] = []
         var startTimers: [String: StartTimer] = [:]
+        var locks: [String: DistributedLock] = [:]
+        /// The last fencing token of each lock name (kept after release, so tokens only grow).
+        var fencing: [String: Int64] = [:]
     }
 
     let slots = SlotPoolTable()

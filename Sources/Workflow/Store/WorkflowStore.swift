@@ -42,6 +42,15 @@ public protocol WorkflowStore: Sendable {
     /// Sets a pool's size (creating it). Leases already holding slots keep them.
     func resizeSlotPool(_ name: String, slots: Int) async throws
 
+    // MARK: Distributed locks
+    /// Takes the lock for `owner` until `until` if it is free, expired or already the owner's (a renewal keeps the
+    /// fencing token). - Returns: the lock now held, or nil when another owner holds it.
+    func acquireLock(_ name: String, owner: String, until: Date, now: Date) async throws -> DistributedLock?
+    /// Frees the lock if `owner` holds it (expired or not). - Returns: whether it did.
+    func releaseLock(_ name: String, owner: String) async throws -> Bool
+    /// The lock's holder, if it has one that has not expired.
+    func lock(_ name: String, now: Date) async throws -> DistributedLock?
+
     // MARK: Events
     /// Instance timers due at `now`, earliest first.
     func dueTimers(at now: Date, limit: Int) async throws -> [TimerRef]

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import BPMN
 
-/// Operations of this platform beyond Camunda's API: slot pools.
+/// Operations of this platform beyond Camunda's API: slot pools and distributed locks.
 enum OpenAPIPlatformPaths {
     typealias Op = OpenAPIOperation
     private typealias S = Schema
@@ -14,6 +14,13 @@ enum OpenAPIPlatformPaths {
                success: OpenAPIPaths.one("SlotPoolDto")),
             Op(method: "put", path: "/slot-pool/{name}", id: "resizeSlotPool", summary: "Create or resize a slot pool",
                body: OpenAPIPaths.body("SlotPoolSizeDto", required: true), success: OpenAPIPaths.one("SlotPoolDto")),
+            Op(method: "get", path: "/lock/{name}", id: "getLock", summary: "The holder of a distributed lock",
+               success: OpenAPIPaths.one("LockDto")),
+            Op(method: "post", path: "/lock/{name}/acquire", id: "acquireLock",
+               summary: "Take or renew a distributed lock (409 while another owner holds it)",
+               body: OpenAPIPaths.body("LockAcquireDto", required: true), success: OpenAPIPaths.one("LockDto")),
+            Op(method: "post", path: "/lock/{name}/release", id: "releaseLock", summary: "Release a distributed lock",
+               body: OpenAPIPaths.body("LockReleaseDto", required: true), success: .noContent),
         ]
     }
 
@@ -23,6 +30,9 @@ enum OpenAPIPlatformPaths {
                 "name": S.string, "slots": S.int32, "occupiedSlots": S.int32, "openSlots": S.int32,
             ]),
             "SlotPoolSizeDto": S.object(["slots": S.int32]),
+            "LockDto": S.object(["name": S.string, "owner": S.string, "fencingToken": S.int64, "expiresAt": S.date]),
+            "LockAcquireDto": S.object(["owner": S.string, "ttl": S.int64]),
+            "LockReleaseDto": S.object(["owner": S.string]),
         ]
     }
 }

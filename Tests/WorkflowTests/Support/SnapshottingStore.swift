@@ -71,5 +71,10 @@ final class SnapshottingStore: WorkflowStore {
     func historicIncidents() async throws -> [HistoricIncident] { try await base.historicIncidents() }
     func slotPools(now: Date) async throws -> [SlotPool] { try await base.slotPools(now: now) }
     func resizeSlotPool(_ name: String, slots: Int) async throws { try await base.resizeSlotPool(name, slots: slots) }
+    func acquireLock(_ name: String, owner: String, until: Date, now: Date) async throws -> DistributedLock? {
+        try await base.acquireLock(name, owner: owner, until: until, now: now)
+    }
+    func releaseLock(_ name: String, owner: String) async throws -> Bool { try await base.releaseLock(name, owner: owner) }
+    func lock(_ name: String, now: Date) async throws -> DistributedLock? { try await base.lock(name, now: now) }
     func deleteHistory(of instanceIDs: [String]) async throws { try await base.deleteHistory(of: instanceIDs) }
 }
