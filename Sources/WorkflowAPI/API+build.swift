@@ -40,6 +40,7 @@ public func buildRouter(
         HistoryController(engine: engine).addRoutes(to: group)
         SlotPoolController(engine: engine).addRoutes(to: group)
         LockController(engine: engine).addRoutes(to: group)
+        DeadLetterController(engine: engine).addRoutes(to: group)
         group.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: OpenAPIDocument.json))
         }

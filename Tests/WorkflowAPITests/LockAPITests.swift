@@ -21,6 +21,10 @@ struct LockAPITests {
             #expect(try await client.call(.post, "/lock/export/release", #"{"owner":"a"}"#).status == .noContent)
             try await client.call(.get, "/lock/export").expectError(.notFound, type: "InvalidRequestException")
             try await client.call(.post, "/lock/export/acquire", #"{"ttl":1}"#).expectError(.badRequest, type: "InvalidRequestException")
+            try await client.call(.post, "/lock/export/acquire", #"{"owner":"a","ttl":923999573298157056}"#)
+                .expectError(.badRequest, type: "InvalidRequestException")
+            #expect(try await client.call(.post, "/lock/a%20b/acquire", #"{"owner":"a","ttl":10}"#).json()["name"] == "a b",
+                    "names are percent-decoded")
             try await client.call(.post, "/lock/export/acquire", #"{"owner":"a","ttl":"x"}"#)
                 .expectError(.badRequest, type: "InvalidRequestException")
         }

@@ -13,7 +13,12 @@ struct QueryAPITests {
     static func threeFailedTasks(_ client: any TestClientProtocol) async throws -> (instances: [String], tasks: [String]) {
         var instances: [String] = []
         for key in ["a", "b", "c"] { instances.append(try await client.start("two_steps", #"{"businessKey":"\#(key)"}"#)) }
-        let tasks = try await client.fetch("topic.a").compactMap { $0["id"]?.stringValue }
+        // In start order: a fetch without usePriority promises no order across the store's partitions.
+        let fetched = try await client.fetch("topic.a")
+        let tasks = instances.compactMap { instance in
+            fetched.first { $0["processInstanceId"]?.stringValue == instance }?["id"]?.stringValue
+        }
+        #expect(tasks.count == 3)
         for task in tasks {
             let body = #"{"workerId":"w1","retries":0}"#
             #expect(try await client.call(.post, "/external-task/\(task)/failure", body).status == .noContent)

@@ -22,3 +22,35 @@ def test_validate_rejects_malformed_xml(workflow_bin, tmp_path):
     r = _validate(workflow_bin, broken)
     assert r.returncode != 0, f"stdout:\n{r.stdout}\nstderr:\n{r.stderr}"
     assert (r.stdout + r.stderr).strip(), "no parse error printed"
+
+
+def test_dead_letters_are_listed_and_retried(workflow_bin, base_url):
+    """`workflow dead-letters` lists a task failed down to 0 retries; `retry ID` makes it fetchable again."""
+    import requests
+
+    started = requests.post(f"{base_url}/process-definition/key/order_fulfilment/start", timeout=15, json={
+        "businessKey": "dead-letter-cli", "variables": {"amount": {"value": 10, "type": "Integer"},
+                                                        "orderId": {"value": "dl-1", "type": "String"}}})
+    assert started.status_code == 200, started.text
+    fetch = {"workerId": "cli-test", "maxTasks": 1, "topics": [
+        {"topicName": "order.validate", "lockDuration": 60000, "businessKey": "dead-letter-cli"}]}
+    task = requests.post(f"{base_url}/external-task/fetchAndLock", json=fetch, timeout=15).json()[0]
+    failed = requests.post(f"{base_url}/external-task/{task['id']}/failure", timeout=15,
+                           json={"workerId": "cli-test", "errorMessage": "validator down", "retries": 0})
+    assert failed.status_code == 204, failed.text
+
+    def cli(*args):
+        return subprocess.run([str(workflow_bin), "dead-letters", *args, "--url", base_url], cwd=REPO_ROOT,
+                              capture_output=True, text=True, timeout=60)
+
+    listed = cli("list")
+    assert listed.returncode == 0, listed.stderr
+    line = next(line for line in listed.stdout.splitlines() if line.startswith(task["id"]))
+    assert "order.validate" in line and "validator down" in line
+    retried = cli("retry", task["id"], "--retries", "2")
+    assert retried.returncode == 0, retried.stderr
+    assert task["id"] not in cli("list").stdout
+    again = requests.post(f"{base_url}/external-task/fetchAndLock", json=fetch, timeout=15).json()
+    assert [(t["id"], t["retries"]) for t in again] == [(task["id"], 2)]
+    missing = cli("retry", "no-such-task")
+    assert missing.returncode == 1 and "RestException" in missing.stderr

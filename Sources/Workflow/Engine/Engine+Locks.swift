@@ -6,7 +6,9 @@ extension Engine {
     /// - Throws: `lockHeld` when another owner holds it; `invalidRequest` for an empty name or owner or a ttl ≤ 0.
     public func acquireLock(_ name: String, owner: String?, ttl: Int64?) async throws -> DistributedLock {
         guard let owner, !owner.isEmpty else { throw WorkflowError(.invalidRequest, "owner is null") }
-        guard let ttl, ttl > 0 else { throw WorkflowError(.invalidRequest, "ttl must be a number of milliseconds above 0") }
+        guard let ttl, (1...Self.maxLockTTL).contains(ttl) else {
+            throw WorkflowError(.invalidRequest, "ttl must be a number of milliseconds from 1 to \(Self.maxLockTTL) (a year)")
+        }
         try Self.checkLockName(name)
         let now = clock.now()
         guard let lock = try await store.acquireLock(
@@ -36,6 +38,9 @@ extension Engine {
         }
         return lock
     }
+
+    /// The longest a lock may be taken for at once: a year, in milliseconds.
+    public static let maxLockTTL: Int64 = 366 * 24 * 3_600_000
 
     private static func checkLockName(_ name: String) throws(WorkflowError) {
         guard !name.isEmpty, name.count <= 200, !name.contains("{"), !name.contains("}") else {

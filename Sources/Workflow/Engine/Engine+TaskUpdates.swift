@@ -8,10 +8,10 @@ extension Engine {
     /// Reports a failure: stores the error, backs the task off by `retryTimeout`, raises an incident at 0 retries.
     public func handleFailure(
         _ taskID: String, workerID: String?, errorMessage: String?, errorDetails: String?, retries: Int,
-        retryTimeout: Int64
+        retryTimeout: Int64?
     ) async throws {
         guard retries >= 0 else { throw WorkflowError(.badUserRequest, "The number of retries cannot be negative") }
-        guard retryTimeout >= 0 else { throw WorkflowError(.badUserRequest, "retryTimeout cannot be negative") }
+        guard (retryTimeout ?? 0) >= 0 else { throw WorkflowError(.badUserRequest, "retryTimeout cannot be negative") }
         try await update(taskID, slots: .release) { task, now throws(WorkflowError) in
             guard let workerID else { throw WorkflowError(.invalidRequest, "workerId is null") }
             guard task.workerID == workerID else {
@@ -20,7 +20,12 @@ extension Engine {
             }
             task.errorMessage = errorMessage.map { String($0.prefix(666)) }
             if let errorDetails { task.errorDetails = errorDetails }
-            task.lockExpirationTime = now.addingTimeInterval(Double(retryTimeout) / 1000)
+            let failures = (task.failures ?? 0) + 1
+            task.failures = failures
+            // No retryTimeout from the worker: exponential back-off with jitter (RetryPolicy), unless no retries
+            // are left (the task waits for an operator, and is fetchable at once when given retries again).
+            let wait = retryTimeout ?? (retries > 0 ? self.retryPolicy.delay(afterFailure: failures) : 0)
+            task.lockExpirationTime = now.addingTimeInterval(Double(wait) / 1000)
             return self.setRetries(&task, retries, now: now)
         }
     }

@@ -32,11 +32,15 @@ public final class Engine: Sendable {
         }
     }
 
+    /// The back-off of failures reported without a `retryTimeout`.
+    public let retryPolicy: RetryPolicy
+
     public init(store: any WorkflowStore, clock: any WorkflowClock = SystemClock(),
-                logger: Logger = Logger(label: "workflow.engine")) {
+                logger: Logger = Logger(label: "workflow.engine"), retryPolicy: RetryPolicy = RetryPolicy()) {
         self.store = store
         self.clock = clock
         self.logger = logger
+        self.retryPolicy = retryPolicy
     }
 
     /// Loads the deployments already in the store (a restart, or another replica's deployments).

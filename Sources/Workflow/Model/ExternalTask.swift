@@ -31,6 +31,8 @@ public struct ExternalTask: Sendable, Hashable, Codable {
     public let slotPool: String?
     public let slots: Int
     /// Incremented on every change; a store rejects writes based on an older version.
+    /// Failures reported so far (nil: none); the exponent of the default back-off.
+    public var failures: Int?
     public var version: Int = 0
     /// Creation order, for FIFO fetching within a priority.
     public var sequence: Int64 = 0

@@ -3,9 +3,12 @@ import Foundation
 
 /// Fetch-and-lock across the memory store's partitions.
 ///
-/// A plain fetch takes from the partitions round robin, each under its own lock. A fetch with `usePriority` or a
-/// `sorting` keeps one order across all partitions: it peeks each partition's best task and locks the best of
-/// those, one at a time (a task taken meanwhile by another fetch just means another round).
+/// A plain fetch takes from the partitions round robin, each under its own lock: every partition hands out its
+/// oldest task first, but there is no order across partitions (Camunda promises none without `usePriority` or
+/// `sorting` either). A fetch with `usePriority` or a `sorting` keeps one order across all partitions: it peeks
+/// each partition's best task and locks the best of those, one at a time (a task taken meanwhile by another
+/// fetch just means another round). That costs a lock of every partition per task: under heavy in-process
+/// contention it halves the throughput of plain fetches, so plain fetches do not pay it.
 extension MemoryWorkflowStore {
     public func fetchAndLock(_ request: FetchRequest, now: Date) async throws -> [ExternalTask] {
         guard request.maxTasks > 0, !request.topics.isEmpty else { return [] }

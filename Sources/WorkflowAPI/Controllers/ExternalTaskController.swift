@@ -198,7 +198,7 @@ struct ExternalTaskController<Context: ConnectionAwareContext> {
         try await engine.handleFailure(
             try context.parameters.require("id"), workerID: try body.string("workerId"),
             errorMessage: try body.string("errorMessage"), errorDetails: try body.string("errorDetails"),
-            retries: try body.int("retries") ?? 0, retryTimeout: try body.int64("retryTimeout") ?? 0)
+            retries: try body.int("retries") ?? 0, retryTimeout: try body.int64("retryTimeout"))
         return JSONResponse.noContent
     }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import BPMN
+import Foundation
 import Hummingbird
 import Workflow
 
@@ -23,21 +24,27 @@ struct LockController<Context: RequestContext> {
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
-        JSONResponse.make(Self.dto(try await engine.lock(try context.parameters.require("name"))))
+        JSONResponse.make(Self.dto(try await engine.lock(try Self.name(context))))
     }
 
     @Sendable func acquire(_ request: Request, context: Context) async throws -> Response {
         var request = request
         let body = try await request.jsonObject()
         let lock = try await engine.acquireLock(
-            try context.parameters.require("name"), owner: try body.string("owner"), ttl: try body.int64("ttl"))
+            try Self.name(context), owner: try body.string("owner"), ttl: try body.int64("ttl"))
         return JSONResponse.make(Self.dto(lock))
     }
 
     @Sendable func release(_ request: Request, context: Context) async throws -> Response {
         var request = request
         let body = try await request.jsonObject()
-        try await engine.releaseLock(try context.parameters.require("name"), owner: try body.string("owner"))
+        try await engine.releaseLock(try Self.name(context), owner: try body.string("owner"))
         return JSONResponse.noContent
+    }
+
+    /// The `{name}` path segment, percent-decoded.
+    static func name(_ context: Context) throws -> String {
+        let raw = try context.parameters.require("name")
+        return raw.removingPercentEncoding ?? raw
     }
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import BPMN
+import Foundation
 import Hummingbird
 import Workflow
 
@@ -26,7 +27,7 @@ struct SlotPoolController<Context: RequestContext> {
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
-        JSONResponse.make(Self.dto(try await engine.slotPool(try context.parameters.require("name"))))
+        JSONResponse.make(Self.dto(try await engine.slotPool(try Self.name(context))))
     }
 
     /// Body `{"slots": N}`; answers the pool as it is now.
@@ -34,6 +35,12 @@ struct SlotPoolController<Context: RequestContext> {
         var request = request
         let body = try await request.jsonObject()
         guard let slots = try body.int("slots") else { throw WorkflowError(.invalidRequest, "slots is null") }
-        return JSONResponse.make(Self.dto(try await engine.resizeSlotPool(try context.parameters.require("name"), slots: slots)))
+        return JSONResponse.make(Self.dto(try await engine.resizeSlotPool(try Self.name(context), slots: slots)))
+    }
+
+    /// The `{name}` path segment, percent-decoded.
+    static func name(_ context: Context) throws -> String {
+        let raw = try context.parameters.require("name")
+        return raw.removingPercentEncoding ?? raw
     }
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import BPMN
 
-/// Operations of this platform beyond Camunda's API: slot pools and distributed locks.
+/// Operations of this platform beyond Camunda's API: slot pools, distributed locks and dead letters.
 enum OpenAPIPlatformPaths {
     typealias Op = OpenAPIOperation
     private typealias S = Schema
@@ -21,6 +21,13 @@ enum OpenAPIPlatformPaths {
                body: OpenAPIPaths.body("LockAcquireDto", required: true), success: OpenAPIPaths.one("LockDto")),
             Op(method: "post", path: "/lock/{name}/release", id: "releaseLock", summary: "Release a distributed lock",
                body: OpenAPIPaths.body("LockReleaseDto", required: true), success: .noContent),
+            Op(method: "get", path: "/dead-letter", id: "getDeadLetters", summary: "External tasks out of retries",
+               success: OpenAPIPaths.array("DeadLetterDto")),
+            Op(method: "get", path: "/dead-letter/count", id: "getDeadLettersCount", summary: "Count dead letters",
+               success: OpenAPIPaths.count),
+            Op(method: "post", path: "/dead-letter/{id}/retry", id: "retryDeadLetter",
+               summary: "Give a dead-lettered task retries again (resolves its incident)",
+               body: OpenAPIPaths.body("DeadLetterRetryDto"), success: .noContent),
         ]
     }
 
@@ -33,6 +40,8 @@ enum OpenAPIPlatformPaths {
             "LockDto": S.object(["name": S.string, "owner": S.string, "fencingToken": S.int64, "expiresAt": S.date]),
             "LockAcquireDto": S.object(["owner": S.string, "ttl": S.int64]),
             "LockReleaseDto": S.object(["owner": S.string]),
+            "DeadLetterDto": ["allOf": [S.ref("ExternalTaskDto"), S.object(["incidentId": S.string, "incidentTimestamp": S.date])]],
+            "DeadLetterRetryDto": S.object(["retries": S.int32]),
         ]
     }
 }
