@@ -50,13 +50,21 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "workflow")
-        let engine = Engine(store: try await makeStore(logger: logger), logger: logger)
+        let store = try await makeStore(logger: logger)
+        let engine = Engine(store: store, logger: logger)
         try await engine.loadRepository()
+        var services: [any Service] = [TimerService(engine: engine), RepositorySyncService(engine: engine)]
+        if let redis = store as? RedisWorkflowStore {
+            // Tasks made fetchable by other replicas wake this replica's long polls.
+            services.append(RedisSubscriber(endpoint: redis.redis.endpoint, channel: redis.keys.signals, logger: logger) {
+                message in engine.announced(topics: [message])
+            })
+        }
         if let processes { try await deployFolder(processes, engine: engine, logger: logger) }
         let router = buildRouter(engine: engine, baseURL: "http://\(host == "0.0.0.0" ? "localhost" : host):\(port)/engine-rest")
         let app = Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "workflow"),
-            services: [TimerService(engine: engine)], logger: logger)
+            services: services, logger: logger)
         try await app.runService()
     }
 

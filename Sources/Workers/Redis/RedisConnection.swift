@@ -73,6 +73,38 @@ final class RedisConnection: @unchecked Sendable {
     /// Whether the connection is still usable (hiredis sets `err` for good once it fails).
     var isBroken: Bool { context.pointee.err != 0 }
 
+    /// Writes a command without waiting for its reply (a subscription's `SUBSCRIBE`).
+    func write(_ command: RedisCommand) throws(RedisError) {
+        try append(command)
+        var done: Int32 = 0
+        while done == 0 {
+            guard redisBufferWrite(context, &done) == REDIS_OK else {
+                throw RedisError(.connection, "cannot send to \(endpoint): \(Self.errorText(context))")
+            }
+        }
+    }
+
+    /// The next pushed reply (a subscription's messages), waiting at most `milliseconds`; nil when none came.
+    func nextPush(waitingAtMost milliseconds: Int32) throws(RedisError) -> RedisReply? {
+        if let reply = try bufferedReply() { return reply }
+        var poller = pollfd(fd: context.pointee.fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&poller, 1, milliseconds) > 0 else { return nil }
+        guard redisBufferRead(context) == REDIS_OK else {
+            throw RedisError(.connection, "connection to \(endpoint) lost: \(Self.errorText(context))")
+        }
+        return try bufferedReply()
+    }
+
+    private func bufferedReply() throws(RedisError) -> RedisReply? {
+        var raw: UnsafeMutableRawPointer?
+        guard redisGetReplyFromReader(context, &raw) == REDIS_OK else {
+            throw RedisError(.protocolViolation, "unreadable reply from \(endpoint): \(Self.errorText(context))")
+        }
+        guard let raw else { return nil }
+        defer { freeReplyObject(raw) }
+        return RedisReply(raw.assumingMemoryBound(to: redisReply.self))
+    }
+
     private static func errorText(_ context: UnsafeMutablePointer<redisContext>) -> String {
         withUnsafeBytes(of: context.pointee.errstr) { raw in
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)

@@ -36,11 +36,16 @@ public struct RedisKeys: Sendable {
     let namespace: String
     let deployments: String
     let startTimers: String
+    let deploymentsVersion: String
+    /// The pub/sub channel on which a task becoming fetchable announces its topic (`*`: slots came back).
+    public let signals: String
 
     public init(namespace: String = "wf:") {
         self.namespace = namespace
         deployments = namespace + "deployments"
         startTimers = namespace + "starttimers"
+        deploymentsVersion = namespace + "deployments:version"
+        signals = namespace + "signals"
     }
 
     /// `wf:{p07}:`

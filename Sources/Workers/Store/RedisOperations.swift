@@ -31,7 +31,7 @@ struct RedisOperations {
 
     /// Writes a task's record and files it where it can be fetched: ready, delayed until its lock or back-off
     /// ends, or nowhere (no retries left, suspended). The lock overlay is cleared: the record holds the truth.
-    mutating func file(_ task: ExternalTask) {
+    mutating func file(_ task: ExternalTask, signals channel: String) {
         let member = Self.member(task)
         let score = String(-Double(task.priority))
         hashSet("task", task.id, RedisWorkflowStore.encode(task))
@@ -44,8 +44,12 @@ struct RedisOperations {
             sortedSetAdd("delayed", RedisWorkflowStore.time(until), task.id)
         } else {
             sortedSetAdd(RedisKeys.ready(task.topicName), score, member)
+            publish(channel, task.topicName)
         }
     }
+
+    /// Publishes a message once the script's writes are done (parked fetches of every replica wake on it).
+    mutating func publish(_ channel: String, _ message: String) { add("B", channel, message) }
 
     /// A task's member in its ready set: its 16-digit sequence, then its id (FIFO among equal priorities).
     static func member(_ task: ExternalTask) -> String {

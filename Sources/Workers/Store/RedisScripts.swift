@@ -106,6 +106,7 @@ enum RedisScripts {
           redis.call('HDEL', p .. 'utask', id)
         end
         redis.call('DEL', p .. 'iutasks:' .. ARGV[i + 1]); i = i + 2
+      elseif op == 'B' then redis.call('PUBLISH', ARGV[i + 1], ARGV[i + 2]); i = i + 3
       elseif op == 'P' then
         local needle = '"processInstanceID":"' .. ARGV[i + 1] .. '"'
         for _, entry in ipairs(redis.call('LRANGE', p .. 'inchist', 0, -1)) do

@@ -33,7 +33,7 @@ extension RedisWorkflowStore {
         }
         for var task in commit.createdTasks {
             task.sequence = nextSequence(commit.time)
-            ops.file(task)
+            ops.file(task, signals: keys.signals)
             ops.setAdd("itasks:" + id, task.id)
         }
         for task in commit.createdUserTasks {

@@ -29,7 +29,9 @@ extension RedisWorkflowStore {
             let keys = keys.pool(parts[0])
             return [RedisCommand("ZREM", keys.holders, parts[1]), RedisCommand("HDEL", keys.slots, parts[1])]
         }
-        _ = try await redis.pipeline(commands)
+        guard !commands.isEmpty else { return }
+        // Room in a pool: parked fetches of any topic, on every replica, may now lease its tasks.
+        _ = try await redis.pipeline(commands + [RedisCommand("PUBLISH", self.keys.signals, "*")])
     }
 
     func apply(_ change: SlotChange, to task: ExternalTask) async throws {

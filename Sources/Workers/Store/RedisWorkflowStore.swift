@@ -8,8 +8,8 @@ import Workflow
 /// step is one `apply` script in the instance's partition (version checks, then every write); a fetch is one
 /// script per partition visited. Several engine replicas can share one Redis.
 public final class RedisWorkflowStore: WorkflowStore {
-    let redis: RedisClient
-    let keys: RedisKeys
+    public let redis: RedisClient
+    public let keys: RedisKeys
     /// Deployments already decoded (and their BPMN parsed) by this replica.
     private let deploymentCache = Mutex<[String: Deployment]>([:])
     /// The last task sequence handed out (microseconds since 1970, strictly increasing in this replica).
@@ -88,7 +88,10 @@ public final class RedisWorkflowStore: WorkflowStore {
             processes: deployment.processes.map {
                 .init(id: $0.id, key: $0.key, resourceName: $0.resourceName, version: $0.version, tenantID: $0.tenantID)
             })
-        try await redis.send("HSET", keys.deployments, deployment.id, Self.encode(stored))
+        try await pipelineChecked([
+            RedisCommand("HSET", keys.deployments, deployment.id, Self.encode(stored)),
+            RedisCommand("INCR", keys.deploymentsVersion),
+        ])
         deploymentCache.withLock { $0[deployment.id] = deployment }
     }
 
@@ -128,8 +131,22 @@ public final class RedisWorkflowStore: WorkflowStore {
     }
 
     public func deleteDeployment(_ id: String) async throws {
-        try await redis.send("HDEL", keys.deployments, id)
+        try await pipelineChecked([RedisCommand("HDEL", keys.deployments, id), RedisCommand("INCR", keys.deploymentsVersion)])
         deploymentCache.withLock { $0[id] = nil }
+    }
+
+    public func deploymentsVersion() async throws -> Int64 {
+        try await redis.send("GET", keys.deploymentsVersion).integer ?? 0
+    }
+
+    /// A pipeline whose error replies are thrown.
+    @discardableResult
+    func pipelineChecked(_ commands: [RedisCommand]) async throws -> [RedisReply] {
+        let replies = try await redis.pipeline(commands)
+        if case .error(let message)? = replies.first(where: { if case .error = $0 { true } else { false } }) {
+            throw RedisError(.reply, message)
+        }
+        return replies
     }
 
     // MARK: Instances

@@ -123,6 +123,13 @@ extension Engine {
         return process
     }
 
+    /// The latest version of a key without tenant, reloading the definitions once if this replica knows none.
+    public func resolveLatestProcess(key: String) async throws -> DeployedProcess {
+        if let process = try? latestProcess(key: key) { return process }
+        try await syncRepository()
+        return try latestProcess(key: key)
+    }
+
     /// The latest version of a key deployed for a tenant.
     public func latestProcess(key: String, tenantID: String) throws(WorkflowError) -> DeployedProcess {
         let latest = repository.withLock { repository in

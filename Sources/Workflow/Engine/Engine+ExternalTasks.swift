@@ -56,6 +56,12 @@ extension Engine {
         }
     }
 
+    /// Another replica made tasks of these topics fetchable (`*`: any topic, slots came back): parked fetches of
+    /// this replica try again.
+    public func announced(topics: Set<String>) {
+        if topics.contains("*") { waiters.notifyAll() } else { waiters.notify(topics: topics) }
+    }
+
     /// Parked fetches of these tasks' topics wake when the new locks run out (the tasks are fetchable again).
     func announceExpiries(of tasks: [ExternalTask], now: Date) {
         for task in tasks where (task.retries ?? 1) > 0 && !task.suspended {

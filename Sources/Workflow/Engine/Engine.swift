@@ -20,6 +20,8 @@ public final class Engine: Sendable {
         var byID: [String: DeployedProcess] = [:]
         var deployments: [String: Deployment] = [:]
         var latestByKey: [String: DeployedProcess] = [:]
+        /// The store's `deploymentsVersion` when this was loaded.
+        var version: Int64 = -1
 
         mutating func add(_ deployment: Deployment) {
             deployments[deployment.id] = deployment
@@ -43,10 +45,32 @@ public final class Engine: Sendable {
         self.retryPolicy = retryPolicy
     }
 
-    /// Loads the deployments already in the store (a restart, or another replica's deployments).
+    /// Loads the deployments in the store (at start, and when another replica deployed or deleted some).
     public func loadRepository() async throws {
+        let version = try await store.deploymentsVersion()
         let deployments = try await store.deployments()
-        repository.withLock { repository in deployments.forEach { repository.add($0) } }
+        repository.withLock { repository in
+            repository = Repository()
+            deployments.forEach { repository.add($0) }
+            repository.version = version
+        }
+    }
+
+    /// Reloads the definitions if the store's deployments changed since they were loaded (another replica).
+    /// - Returns: whether it reloaded.
+    @discardableResult
+    public func syncRepository() async throws -> Bool {
+        let version = try await store.deploymentsVersion()
+        guard repository.withLock({ $0.version != version }) else { return false }
+        try await loadRepository()
+        return true
+    }
+
+    /// A definition by id, reloading the repository once when this replica does not know it yet.
+    func resolveProcess(id: String) async throws -> DeployedProcess {
+        if let process = repository.withLock({ $0.byID[id] }) { return process }
+        try await syncRepository()
+        return try process(id: id)
     }
 
     func process(id: String) throws(WorkflowError) -> DeployedProcess {
@@ -68,7 +92,8 @@ public final class Engine: Sendable {
             preloaded = nil
             if read == nil { read = try await store.instance(instanceID) }
             guard let instance = read else { throw WorkflowError.instanceNotFound(instanceID) }
-            var runtime = Runtime(instance: instance, process: try process(id: instance.definitionID), now: clock.now())
+            var runtime = Runtime(instance: instance, process: try await resolveProcess(id: instance.definitionID),
+                                  now: clock.now())
             try event(&runtime)
             do {
                 try await commit(runtime, isNew: false, deletedTask: deletedTask)
@@ -131,7 +156,7 @@ public final class Engine: Sendable {
         switch effect {
         case .startChildInstance(let id, let parent, let key, let variables, let businessKey):
             do {
-                let process = try latestProcess(key: key)
+                let process = try await resolveLatestProcess(key: key)
                 let runtime = try Runtime.start(
                     id: id, process: process, businessKey: businessKey, variables: variables, parent: parent,
                     now: clock.now())

@@ -44,6 +44,7 @@ public final class MemoryWorkflowStore: WorkflowStore {
         var locks: [String: DistributedLock] = [:]
         /// The last fencing token of each lock name (kept after release, so tokens only grow).
         var fencing: [String: Int64] = [:]
+        var deploymentsVersion: Int64 = 0
     }
 
     let slots = SlotPoolTable()
@@ -68,14 +69,22 @@ public final class MemoryWorkflowStore: WorkflowStore {
     }
 
     public func saveDeployment(_ deployment: Deployment) async throws {
-        global.withLock { $0.deployments.append(deployment) }
+        global.withLock { global in
+            global.deployments.append(deployment)
+            global.deploymentsVersion += 1
+        }
     }
 
     public func deployments() async throws -> [Deployment] { global.withLock { $0.deployments } }
 
     public func deleteDeployment(_ id: String) async throws {
-        global.withLock { $0.deployments.removeAll { $0.id == id } }
+        global.withLock { global in
+            global.deployments.removeAll { $0.id == id }
+            global.deploymentsVersion += 1
+        }
     }
+
+    public func deploymentsVersion() async throws -> Int64 { global.withLock { $0.deploymentsVersion } }
 
     public func instance(_ id: String) async throws -> ProcessInstance? {
         partition(of: id).state.withLock { $0.instances[id] }

@@ -11,6 +11,8 @@ public protocol WorkflowStore: Sendable {
     func saveDeployment(_ deployment: Deployment) async throws
     func deployments() async throws -> [Deployment]
     func deleteDeployment(_ id: String) async throws
+    /// Grows with every deployment saved or deleted: replicas compare it to know when to reload definitions.
+    func deploymentsVersion() async throws -> Int64
 
     // MARK: Runtime
     func instance(_ id: String) async throws -> ProcessInstance?

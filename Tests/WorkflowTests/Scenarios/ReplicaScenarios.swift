@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+import BPMN
+import Foundation
+import Logging
+import Testing
+import Workers
+import Workflow
+
+/// Two engine replicas on one Redis, each with its own connections (as two `workflow serve` processes would be).
+struct ReplicaScenarios {
+    static let parallel = bpmn("""
+        \(start) <bpmn:parallelGateway id="fork"/> <bpmn:parallelGateway id="join"/>
+        \(task("a")) \(task("b")) \(task("after")) \(end)
+        \(flow("start", "fork")) \(flow("fork", "a")) \(flow("fork", "b")) \(flow("a", "join")) \(flow("b", "join"))
+        \(chain("join", "after", "end"))
+        """)
+
+    static func replicas() throws -> (Engine, Engine, RedisWorkflowStore) {
+        let endpoint = try RedisEndpoint(url: ProcessInfo.processInfo.environment["REDIS_URL"] ?? "")
+        let keys = RedisKeys(namespace: "wf-test-\(IDGenerator.next()):")
+        let storeA = RedisWorkflowStore(RedisClient(endpoint), keys: keys)
+        let storeB = RedisWorkflowStore(RedisClient(endpoint), keys: keys)
+        return (Engine(store: storeA), Engine(store: storeB), storeB)
+    }
+
+    static func fetch(_ engine: Engine, _ topic: String, wait: Int64? = nil) async throws -> Engine.LockedTask? {
+        let request = FetchRequest(workerID: "w", maxTasks: 1, usePriority: true, topics: [.init(topicName: topic, lockDuration: 60_000)])
+        return try await engine.fetchAndLock(request, asyncResponseTimeout: wait).first
+    }
+
+    @Test(.enabled(if: TestRedis.client != nil, "needs REDIS_URL"))
+    func replicasShareDefinitionsInstancesWakeUpsAndJoins() async throws {
+        let (a, b, storeB) = try Self.replicas()
+        _ = try await a.deploy(name: "replicas", resources: [.init(name: "p.bpmn", bytes: Array(Self.parallel.utf8))])
+        // B has never seen the definition: it loads it when asked.
+        let first = try await b.startProcessInstance(try await b.resolveLatestProcess(key: "p"), businessKey: "r1", variables: [:])
+        #expect(try await a.processInstance(first.id).businessKey == "r1")
+
+        // A long poll parked on B wakes when A creates a task (pub/sub), long before its 10 s timeout.
+        let subscriber = Task {
+            try await RedisSubscriber(endpoint: storeB.redis.endpoint, channel: storeB.keys.signals,
+                                      logger: Logger(label: "test")) { b.announced(topics: [$0]) }.run()
+        }
+        defer { subscriber.cancel() }
+        try await Task.sleep(for: .milliseconds(300))  // subscribed
+        for topic in ["a", "b"] { _ = try #require(try await Self.fetch(a, topic)) }  // drain the first instance's tasks
+        let began = ContinuousClock.now
+        async let parked = Self.fetch(b, "a", wait: 10_000)
+        try await Task.sleep(for: .milliseconds(200))
+        let second = try await a.startProcessInstance(try a.latestProcess(key: "p"), businessKey: "r2", variables: [:])
+        let woken = try #require(try await parked)
+        #expect(woken.task.processInstanceID == second.id)
+        #expect(ContinuousClock.now - began < .seconds(3), "woken by the other replica's task, not the timeout")
+
+        // The two branches of one instance completed at the same moment on different replicas join exactly once.
+        for round in 0..<10 {
+            let instance = try await a.startProcessInstance(try a.latestProcess(key: "p"), businessKey: "j\(round)", variables: [:])
+            var branchA: Engine.LockedTask?
+            var branchB: Engine.LockedTask?
+            while branchA?.task.processInstanceID != instance.id { branchA = try await Self.fetch(a, "a") }
+            while branchB?.task.processInstanceID != instance.id { branchB = try await Self.fetch(b, "b") }
+            async let doneA: Void = a.complete(branchA!.task.id, workerID: "w", variables: ["fromA": .boolean(true)])
+            async let doneB: Void = b.complete(branchB!.task.id, workerID: "w", variables: ["fromB": .boolean(true)])
+            _ = try await (doneA, doneB)
+            let tasks = try await a.store.externalTasks().filter { $0.processInstanceID == instance.id }
+            #expect(tasks.map(\.topicName) == ["after"], "one token passed the join")
+            let variables = try await b.processInstance(instance.id).variables
+            #expect(variables["fromA"] == .boolean(true) && variables["fromB"] == .boolean(true), "no lost update")
+        }
+    }
+}
