@@ -9,11 +9,16 @@ import Workflow
 
 /// POST query bodies, sorting, batch retries and tenant paths.
 struct QueryAPITests {
-    /// Three instances; each instance's StepA task failed down to 0 retries.
+    /// Three instances; each instance's StepA task failed down to 0 retries. `tasks[i]` belongs to `instances[i]`
+    /// (fetches come in no particular order).
     static func threeFailedTasks(_ client: any TestClientProtocol) async throws -> (instances: [String], tasks: [String]) {
         var instances: [String] = []
         for key in ["a", "b", "c"] { instances.append(try await client.start("two_steps", #"{"businessKey":"\#(key)"}"#)) }
-        let tasks = try await client.fetch("topic.a").compactMap { $0["id"]?.stringValue }
+        let locked = try await client.fetch("topic.a")
+        let tasks = instances.compactMap { instance in
+            locked.first { $0["processInstanceId"]?.stringValue == instance }?["id"]?.stringValue
+        }
+        #expect(tasks.count == 3)
         for task in tasks {
             let body = #"{"workerId":"w1","retries":0}"#
             #expect(try await client.call(.post, "/external-task/\(task)/failure", body).status == .noContent)
