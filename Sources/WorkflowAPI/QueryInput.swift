@@ -9,6 +9,8 @@ import Workflow
 struct QueryInput {
     /// Every filter as text; lists hold one entry per element.
     private let values: [String: [String]]
+    /// The members of a JSON query as sent (empty for URL parameters), for filters that are JSON structures.
+    let json: [String: ExpressionValue]
     /// The `sorting` list of a JSON body, or the `sortBy`/`sortOrder` pair of the URL.
     let sorting: [(sortBy: String, ascending: Bool)]
 
@@ -19,6 +21,7 @@ struct QueryInput {
             values[String(name), default: []].append(String(value))
         }
         self.values = values
+        json = [:]
         let sortBy = values["sortBy"]?.first, order = values["sortOrder"]?.first
         guard (sortBy == nil) == (order == nil) else {
             throw CamundaErrorResponse(status: .badRequest, type: "InvalidRequestException",
@@ -42,6 +45,7 @@ struct QueryInput {
             }
         }
         self.values = values
+        self.json = json.members.filter { $0.value != .null }
         sorting = try (json.objects("sorting") ?? []).map { entry in
             guard let sortBy = try entry.string("sortBy"), let order = try entry.string("sortOrder") else {
                 throw CamundaErrorResponse(status: .badRequest, type: "InvalidRequestException",
@@ -68,6 +72,9 @@ struct QueryInput {
 
     func string(_ name: String) -> String? { values[name]?.first }
 
+    /// True when the query sets the parameter.
+    func has(_ name: String) -> Bool { values[name] != nil }
+
     /// A comma-separated, repeated or JSON-array parameter.
     func list(_ name: String) -> [String]? {
         values[name].map { $0.flatMap { $0.split(separator: ",").map(String.init) } }
@@ -87,7 +94,7 @@ struct QueryInput {
         return date
     }
 
-    private func invalid(_ name: String, _ text: String) -> CamundaErrorResponse {
+    func invalid(_ name: String, _ text: String) -> CamundaErrorResponse {
         CamundaErrorResponse(status: .badRequest, type: "InvalidRequestException",
                              message: "Cannot set query parameter '\(name)' to value '\(text)'")
     }

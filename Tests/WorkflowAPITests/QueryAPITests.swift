@@ -9,7 +9,8 @@ import Workflow
 
 /// POST query bodies, sorting, batch retries and tenant paths.
 struct QueryAPITests {
-    /// Three instances; each instance's StepA task failed down to 0 retries.
+    /// Three instances; each instance's StepA task failed down to 0 retries. `tasks[i]` belongs to `instances[i]`
+    /// (fetches come in no particular order).
     static func threeFailedTasks(_ client: any TestClientProtocol) async throws -> (instances: [String], tasks: [String]) {
         var instances: [String] = []
         for key in ["a", "b", "c"] { instances.append(try await client.start("two_steps", #"{"businessKey":"\#(key)"}"#)) }

@@ -123,7 +123,8 @@ public final class RedisWorkflowStore: WorkflowStore {
             else { return nil }
             return DeployedProcess(
                 id: process.id, key: process.key, version: process.version, deploymentID: stored.id,
-                resourceName: process.resourceName, definition: definition, tenantID: process.tenantID)
+                resourceName: process.resourceName, definition: definition, tenantID: process.tenantID,
+                category: parsed[process.resourceName]?.targetNamespace)
         }
         return Deployment(
             id: stored.id, name: stored.name, source: stored.source, deploymentTime: stored.deploymentTime,

@@ -73,7 +73,7 @@ extension Engine {
                     return DeployedProcess(
                         id: id.count > 64 ? IDGenerator.next() : id, key: definition.id, version: version,
                         deploymentID: deploymentID, resourceName: resource.name, definition: definition,
-                        tenantID: tenantID)
+                        tenantID: tenantID, category: definitions.targetNamespace)
                 }
             }
         }
@@ -143,6 +143,9 @@ extension Engine {
 
     /// A definition by id.
     public func processDefinition(id: String) throws(WorkflowError) -> DeployedProcess { try process(id: id) }
+
+    /// The tenant a definition was deployed for; nil without tenant or when the definition is gone.
+    public func tenantID(ofDefinition id: String) -> String? { (try? process(id: id))?.tenantID }
 
     /// All deployments, oldest first.
     public func deployments() -> [Deployment] {

@@ -95,18 +95,24 @@ extension Engine {
         return task
     }
 
-    private func checkOwner(_ task: ExternalTask, workerID: String?, verb: String) throws(WorkflowError) {
-        guard let workerID else { throw WorkflowError(.invalidRequest, "workerId is null") }
+    private func checkOwner(_ task: ExternalTask, workerID: String, verb: String) throws(WorkflowError) {
         guard task.workerID == workerID else {
             throw WorkflowError(.wrongWorker, "\(verb) of External Task \(task.id) cannot be reported by worker "
                 + "'\(workerID)'. It is locked by worker '\(task.workerID ?? "null")'.")
         }
     }
 
+    /// A value the request must carry, checked before anything is read (Camunda's `NullValueException`).
+    static func required(_ value: String?, _ name: String) throws(WorkflowError) -> String {
+        guard let value else { throw WorkflowError(.nullValue, "\(name) is null") }
+        return value
+    }
+
     /// Runs an instance step that settles a task, re-reading the task when another worker changed it meanwhile.
     private func settle(
         _ taskID: String, workerID: String?, verb: String, _ event: @escaping (inout Runtime) throws(WorkflowError) -> Void
     ) async throws {
+        let workerID = try Self.required(workerID, "workerId")
         for _ in 0..<20 {
             guard let (task, instance) = try await store.externalTaskWithInstance(taskID) else {
                 throw WorkflowError.taskNotFound(taskID)
@@ -145,7 +151,8 @@ extension Engine {
         _ taskID: String, workerID: String?, errorCode: String?, errorMessage: String?,
         variables: [String: VariableValue] = [:]
     ) async throws {
-        guard let errorCode else { throw WorkflowError(.invalidRequest, "errorCode is null") }
+        _ = try Self.required(workerID, "workerId")
+        let errorCode = try Self.required(errorCode, "errorCode")
         try await settle(taskID, workerID: workerID, verb: "Bpmn error") { runtime throws(WorkflowError) in
             try runtime.handleBpmnError(taskID, code: errorCode, message: errorMessage, variables: variables)
         }

@@ -10,10 +10,10 @@ extension Engine {
         _ taskID: String, workerID: String?, errorMessage: String?, errorDetails: String?, retries: Int,
         retryTimeout: Int64?
     ) async throws {
+        let workerID = try Self.required(workerID, "workerId")
         guard retries >= 0 else { throw WorkflowError(.badUserRequest, "The number of retries cannot be negative") }
         guard (retryTimeout ?? 0) >= 0 else { throw WorkflowError(.badUserRequest, "retryTimeout cannot be negative") }
         try await update(taskID, slots: .release) { task, now throws(WorkflowError) in
-            guard let workerID else { throw WorkflowError(.invalidRequest, "workerId is null") }
             guard task.workerID == workerID else {
                 throw WorkflowError(.wrongWorker, "Failure of External Task \(taskID) cannot be reported by worker "
                     + "'\(workerID)'. It is locked by worker '\(task.workerID ?? "null")'.")
@@ -32,11 +32,11 @@ extension Engine {
 
     /// Extends the lock of the worker's own, unexpired lock to now + `newDuration`.
     public func extendLock(_ taskID: String, workerID: String?, newDuration: Int64) async throws {
+        let workerID = try Self.required(workerID, "workerId")
         guard newDuration > 0 else {
             throw WorkflowError(.badUserRequest, "lockTime is not greater than 0")
         }
         try await update(taskID, slots: .holdUntilLockExpiry) { task, now throws(WorkflowError) in
-            guard let workerID else { throw WorkflowError(.invalidRequest, "workerId is null") }
             guard task.workerID == workerID else {
                 throw WorkflowError(.wrongWorker, "The lock of the External Task \(taskID) cannot be extended by worker "
                     + "'\(workerID)'. It is locked by worker '\(task.workerID ?? "null")'.")
@@ -60,9 +60,9 @@ extension Engine {
 
     /// Locks a task for a worker unless another worker holds an unexpired lock.
     public func lock(_ taskID: String, workerID: String?, lockDuration: Int64) async throws {
+        let workerID = try Self.required(workerID, "workerId")
         guard lockDuration > 0 else { throw WorkflowError(.badUserRequest, "lockTime is not greater than 0") }
         try await update(taskID, slots: .holdUntilLockExpiry) { task, now throws(WorkflowError) in
-            guard let workerID else { throw WorkflowError(.invalidRequest, "workerId is null") }
             if task.isLocked(at: now), task.workerID != workerID {
                 throw WorkflowError(.badUserRequest, "External task \(taskID) is already locked by worker "
                     + "'\(task.workerID ?? "null")'.")

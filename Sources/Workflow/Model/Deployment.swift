@@ -38,13 +38,15 @@ public final class DeployedProcess: Sendable, Hashable {
     public let resourceName: String
     public let definition: ProcessDefinition
     public let tenantID: String?
+    /// The `targetNamespace` of the BPMN file, which Camunda reports as the definition's category.
+    public let category: String?
 
     public var name: String? { definition.name }
     public var versionTag: String? { definition.versionTag }
 
     public init(
         id: String, key: String, version: Int, deploymentID: String, resourceName: String,
-        definition: ProcessDefinition, tenantID: String?
+        definition: ProcessDefinition, tenantID: String?, category: String? = nil
     ) {
         self.id = id
         self.key = key
@@ -53,6 +55,7 @@ public final class DeployedProcess: Sendable, Hashable {
         self.resourceName = resourceName
         self.definition = definition
         self.tenantID = tenantID
+        self.category = category
     }
 
     public static func == (left: DeployedProcess, right: DeployedProcess) -> Bool {

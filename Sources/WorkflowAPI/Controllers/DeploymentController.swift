@@ -41,7 +41,7 @@ struct DeploymentController<Context: RequestContext> {
             resources: resources,
             enableDuplicateFiltering: fields["enable-duplicate-filtering"]?.lowercased() == "true",
             deployChangedOnly: fields["deploy-changed-only"]?.lowercased() == "true")
-        var dto = DTO.deployment(result.deployment, base: base)
+        var dto = DTO.deployment(result.deployment, links: DTO.link(base, "/deployment/\(result.deployment.id)"))
         let definitions = result.deployment.processes.map { ($0.id, DTO.processDefinition($0)) }
         dto["deployedProcessDefinitions"] = result.isNew ? .object(Dictionary(definitions) { $1 }) : .null
         dto["deployedCaseDefinitions"] = .null
@@ -51,28 +51,47 @@ struct DeploymentController<Context: RequestContext> {
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
-        JSONResponse.make(.array(try request.page(filtered(request)).map { .object(DTO.deployment($0, base: base)) }))
+        let deployments = try filtered(try QueryInput(url: request))
+        return JSONResponse.make(.array(try request.page(deployments).map {
+            .object(DTO.deployment($0, links: .array([])))
+        }))
     }
 
     @Sendable func count(_ request: Request, context: Context) async throws -> Response {
-        JSONResponse.make(.object(["count": .int(Int64(filtered(request).count))]))
+        JSONResponse.make(.object(["count": .int(Int64(try filtered(try QueryInput(url: request)).count))]))
     }
 
-    private func filtered(_ request: Request) -> [Deployment] {
-        engine.deployments().filter { deployment in
-            if let id = request.query("id"), deployment.id != id { return false }
-            if let name = request.query("name"), deployment.name != name { return false }
-            if let source = request.query("source"), deployment.source != source { return false }
+    /// The deployments a query selects; `after` and `before` compare the deployment time strictly.
+    private func filtered(_ query: QueryInput) throws -> [Deployment] {
+        if query.bool("withoutSource"), query.has("source") {
+            throw WorkflowError(.invalidRequest,
+                                #"The query parameters "withoutSource" and "source" cannot be used in combination."#)
+        }
+        let after = try query.date("after"), before = try query.date("before"), tenants = query.list("tenantIdIn")
+        let deployments = engine.deployments().filter { deployment in
+            if let id = query.string("id"), deployment.id != id { return false }
+            if let name = query.string("name"), deployment.name != name { return false }
+            if let like = query.string("nameLike"), !(deployment.name?.matchesLike(like) ?? false) { return false }
+            if let source = query.string("source"), deployment.source != source { return false }
+            if query.bool("withoutSource"), deployment.source != nil { return false }
+            if let after, deployment.deploymentTime <= after { return false }
+            if let before, deployment.deploymentTime >= before { return false }
+            if let tenants, !tenants.contains(deployment.tenantID ?? "")
+                && !(query.bool("includeDeploymentsWithoutTenantId") && deployment.tenantID == nil) {
+                return false
+            }
+            if query.bool("withoutTenantId"), deployment.tenantID != nil { return false }
             return true
         }
+        return try query.sort(deployments, keys: [
+            "id": { SortKey($0.id) }, "name": { SortKey($0.name) }, "deploymentTime": { SortKey($0.deploymentTime) },
+            "tenantId": { SortKey($0.tenantID) },
+        ])
     }
 
+    /// `GET /deployment/{id}`: the DeploymentDto with empty `links`, as Camunda answers outside of create.
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
-        let id = try context.parameters.require("id")
-        guard let deployment = engine.deployments().first(where: { $0.id == id }) else {
-            throw WorkflowError(.notFound, "Deployment with id '\(id)' does not exist")
-        }
-        return JSONResponse.make(.object(DTO.deployment(deployment, base: base)))
+        JSONResponse.make(.object(DTO.deployment(try deployment(context), links: .array([]))))
     }
 
     private func deployment(_ context: Context) throws -> Deployment {

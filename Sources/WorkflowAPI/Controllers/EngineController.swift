@@ -17,33 +17,6 @@ struct EngineController<Context: RequestContext> {
         group.post("task/:id/complete", use: completeUserTask)
     }
 
-    private func filteredIncidents(_ request: Request) async throws -> [Incident] {
-        try await engine.store.incidents().filter { incident in
-            if let id = request.query("processInstanceId"), incident.processInstanceID != id { return false }
-            if let type = request.query("incidentType"), incident.type != type { return false }
-            if let id = request.query("incidentId"), incident.id != id { return false }
-            if let configuration = request.query("configuration"), incident.configuration != configuration { return false }
-            if let activity = request.query("activityId"), incident.activityID != activity { return false }
-            return true
-        }
-    }
-
-    @Sendable func incidents(_ request: Request, context: Context) async throws -> Response {
-        JSONResponse.make(.array(try await filteredIncidents(request).map(DTO.incident)))
-    }
-
-    @Sendable func incident(_ request: Request, context: Context) async throws -> Response {
-        let id = try context.parameters.require("id")
-        guard let incident = try await engine.store.incidents().first(where: { $0.id == id }) else {
-            throw WorkflowError(.notFound, "Incident with id \(id) does not exist")
-        }
-        return JSONResponse.make(DTO.incident(incident))
-    }
-
-    @Sendable func incidentCount(_ request: Request, context: Context) async throws -> Response {
-        JSONResponse.make(.object(["count": .int(Int64(try await filteredIncidents(request).count))]))
-    }
-
     @Sendable func userTasks(_ request: Request, context: Context) async throws -> Response {
         let tasks = try await engine.store.userTasks().filter { task in
             request.query("processInstanceId").map { $0 == task.processInstanceID } ?? true

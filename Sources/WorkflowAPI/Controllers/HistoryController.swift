@@ -24,117 +24,77 @@ struct HistoryController<Context: RequestContext> {
         group.get("history/incident/count", use: incidentCount)
     }
 
-    private static func count(_ number: Int) -> Response { JSONResponse.make(.object(["count": .int(Int64(number))])) }
-
-    // MARK: process instances
-
-    func filteredInstances(_ query: QueryInput) async throws -> [HistoricProcessInstance] {
-        let ids = query.list("processInstanceIds"), keys = query.list("processDefinitionKeyIn")
-        let startedBefore = try query.date("startedBefore"), startedAfter = try query.date("startedAfter")
-        let finishedBefore = try query.date("finishedBefore"), finishedAfter = try query.date("finishedAfter")
-        let instances = try await engine.store.historicProcessInstances().filter { instance in
-            if let id = query.string("processInstanceId"), instance.id != id { return false }
-            if let ids, !ids.contains(instance.id) { return false }
-            if let key = query.string("processDefinitionKey"), instance.processDefinitionKey != key { return false }
-            if let keys, !keys.contains(instance.processDefinitionKey) { return false }
-            if let id = query.string("processDefinitionId"), instance.processDefinitionID != id { return false }
-            if let key = query.string("processInstanceBusinessKey"), instance.businessKey != key { return false }
-            if let like = query.string("processInstanceBusinessKeyLike"),
-               !(instance.businessKey?.matchesLike(like) ?? false) { return false }
-            if query.bool("finished"), instance.endTime == nil { return false }
-            if query.bool("unfinished"), instance.endTime != nil { return false }
-            if query.bool("active"), instance.state != .active { return false }
-            if query.bool("completed"), instance.state != .completed { return false }
-            if query.bool("externallyTerminated"), instance.state != .externallyTerminated { return false }
-            if query.bool("internallyTerminated"), instance.state != .internallyTerminated { return false }
-            if let id = query.string("superProcessInstanceId"), instance.superProcessInstanceID != id { return false }
-            if let startedBefore, instance.startTime > startedBefore { return false }
-            if let startedAfter, instance.startTime < startedAfter { return false }
-            if let finishedBefore, !(instance.endTime.map { $0 <= finishedBefore } ?? false) { return false }
-            if let finishedAfter, !(instance.endTime.map { $0 >= finishedAfter } ?? false) { return false }
-            return true
-        }
-        return try query.sort(instances, keys: [
-            "instanceId": { SortKey($0.id) }, "definitionId": { SortKey($0.processDefinitionID) },
-            "definitionKey": { SortKey($0.processDefinitionKey) }, "definitionName": { SortKey($0.processDefinitionName) },
-            "definitionVersion": { SortKey(Int64($0.processDefinitionVersion)) }, "businessKey": { SortKey($0.businessKey) },
-            "startTime": { SortKey($0.startTime) }, "endTime": { SortKey($0.endTime) },
-            "duration": { instance in SortKey(instance.endTime.map { $0.timeIntervalSince(instance.startTime) }) },
-            "tenantId": { _ in SortKey(nil as String?) },
-        ])
-    }
-
-    @Sendable func processInstances(_ request: Request, context: Context) async throws -> Response {
-        let instances = try await filteredInstances(try await QueryInput.of(request))
-        return JSONResponse.make(.array(try request.page(instances).map(DTO.historicProcessInstance)))
-    }
-
-    @Sendable func processInstanceCount(_ request: Request, context: Context) async throws -> Response {
-        Self.count(try await filteredInstances(try await QueryInput.of(request)).count)
-    }
-
-    @Sendable func processInstance(_ request: Request, context: Context) async throws -> Response {
-        let id = try context.parameters.require("id")
-        guard let instance = try await engine.store.historicProcessInstance(id) else {
-            throw WorkflowError(.notFound, "Historic process instance with id \(id) does not exist")
-        }
-        return JSONResponse.make(DTO.historicProcessInstance(instance))
-    }
+    static func count(_ number: Int) -> Response { JSONResponse.make(.object(["count": .int(Int64(number))])) }
 
     // MARK: activity instances
 
-    private func filteredActivities(_ request: Request) async throws -> [HistoricActivityInstance] {
-        try await engine.store.historicActivityInstances(processInstanceID: request.query("processInstanceId"))
+    private func filteredActivities(_ query: QueryInput) async throws -> [HistoricActivityInstance] {
+        let activities = try await engine.store.historicActivityInstances(processInstanceID: query.string("processInstanceId"))
             .filter { activity in
-                if let id = request.query("activityId"), activity.activityID != id { return false }
-                if let id = request.query("activityInstanceId"), activity.id != id { return false }
-                if let type = request.query("activityType"), activity.activityType != type { return false }
-                if let id = request.query("executionId"), activity.executionID != id { return false }
-                if request.queryBool("finished") == true, activity.endTime == nil { return false }
-                if request.queryBool("unfinished") == true, activity.endTime != nil { return false }
-                if request.queryBool("canceled") == true, !activity.canceled { return false }
+                if let id = query.string("activityId"), activity.activityID != id { return false }
+                if let id = query.string("activityInstanceId"), activity.id != id { return false }
+                if let type = query.string("activityType"), activity.activityType != type { return false }
+                if let id = query.string("executionId"), activity.executionID != id { return false }
+                if query.bool("finished"), activity.endTime == nil { return false }
+                if query.bool("unfinished"), activity.endTime != nil { return false }
+                if query.bool("canceled"), !activity.canceled { return false }
                 return true
             }
+        return try query.sort(activities, keys: [
+            "activityInstanceId": { SortKey($0.id) }, "instanceId": { SortKey($0.processInstanceID) },
+            "executionId": { SortKey($0.executionID) }, "activityId": { SortKey($0.activityID) },
+            "activityName": { SortKey($0.activityName) }, "activityType": { SortKey($0.activityType) },
+            "startTime": { SortKey($0.startTime) }, "endTime": { SortKey($0.endTime) },
+            "duration": { activity in SortKey(activity.endTime.map { $0.timeIntervalSince(activity.startTime) }) },
+            "definitionId": { SortKey($0.processDefinitionID) }, "occurrence": { SortKey($0.sequence) },
+            "tenantId": { SortKey(engine.tenantID(ofDefinition: $0.processDefinitionID)) },
+        ])
     }
 
     @Sendable func activities(_ request: Request, context: Context) async throws -> Response {
-        JSONResponse.make(.array(try request.page(try await filteredActivities(request)).map(DTO.historicActivityInstance)))
+        let activities = try await filteredActivities(try QueryInput(url: request))
+        return JSONResponse.make(.array(try request.page(activities).map(DTO.historicActivityInstance)))
     }
 
     @Sendable func activityCount(_ request: Request, context: Context) async throws -> Response {
-        Self.count(try await filteredActivities(request).count)
+        Self.count(try await filteredActivities(try QueryInput(url: request)).count)
     }
 
     // MARK: variable instances
 
-    private func filteredVariables(_ request: Request) async throws -> [HistoricVariableInstance] {
-        let instanceIDs = request.queryList("processInstanceIdIn")
-        let executionIDs = request.queryList("executionIdIn")
-        let activityInstanceIDs = request.queryList("activityInstanceIdIn")
-        let types = request.queryList("variableTypeIn").map { Set($0.map { $0.lowercased() }) }
-        return try await engine.historicVariableInstances().filter { variable in
-            if let name = request.query("variableName"), variable.name != name { return false }
-            if let like = request.query("variableNameLike"), !variable.name.matchesLike(like) { return false }
-            if let id = request.query("processInstanceId"), variable.processInstanceID != id { return false }
+    private func filteredVariables(_ query: QueryInput) async throws -> [HistoricVariableInstance] {
+        let instanceIDs = query.list("processInstanceIdIn")
+        let executionIDs = query.list("executionIdIn")
+        let activityInstanceIDs = query.list("activityInstanceIdIn")
+        let types = query.list("variableTypeIn").map { Set($0.map { $0.lowercased() }) }
+        let variables = try await engine.historicVariableInstances().filter { variable in
+            if let name = query.string("variableName"), variable.name != name { return false }
+            if let like = query.string("variableNameLike"), !variable.name.matchesLike(like) { return false }
+            if let id = query.string("processInstanceId"), variable.processInstanceID != id { return false }
             if let instanceIDs, !instanceIDs.contains(variable.processInstanceID) { return false }
-            if let id = request.query("processDefinitionId"), variable.processDefinitionID != id { return false }
-            if let key = request.query("processDefinitionKey"), variable.processDefinitionKey != key { return false }
+            if let id = query.string("processDefinitionId"), variable.processDefinitionID != id { return false }
+            if let key = query.string("processDefinitionKey"), variable.processDefinitionKey != key { return false }
             if let executionIDs, !executionIDs.contains(variable.executionID) { return false }
             if let activityInstanceIDs, !activityInstanceIDs.contains(variable.activityInstanceID) { return false }
             if let types, !types.contains(variable.value.typeName.lowercased()) { return false }
             return true
         }
+        return try query.sort(variables, keys: [
+            "instanceId": { SortKey($0.processInstanceID) }, "variableName": { SortKey($0.name) },
+            "tenantId": { SortKey(engine.tenantID(ofDefinition: $0.processDefinitionID)) },
+        ])
     }
 
     @Sendable func variables(_ request: Request, context: Context) async throws -> Response {
         let deserialize = request.queryBool("deserializeValues") ?? true
-        return JSONResponse.make(.array(try request.page(try await filteredVariables(request)).map {
+        let variables = try await filteredVariables(try QueryInput(url: request))
+        return JSONResponse.make(.array(try request.page(variables).map {
             DTO.historicVariable($0, deserialize: deserialize)
         }))
     }
 
     @Sendable func variableCount(_ request: Request, context: Context) async throws -> Response {
-        Self.count(try await filteredVariables(request).count)
+        Self.count(try await filteredVariables(try QueryInput(url: request)).count)
     }
 
     private func variable(_ context: Context) async throws -> HistoricVariableInstance {
@@ -157,32 +117,48 @@ struct HistoryController<Context: RequestContext> {
 
     // MARK: incidents
 
-    private func filteredIncidents(_ request: Request) async throws -> [HistoricIncident] {
-        try await engine.store.historicIncidents().filter { historic in
+    private func filteredIncidents(_ query: QueryInput) async throws -> [HistoricIncident] {
+        let incidents = try await engine.store.historicIncidents().filter { historic in
             let incident = historic.incident
-            if let id = request.query("incidentId"), incident.id != id { return false }
-            if let type = request.query("incidentType"), incident.type != type { return false }
-            if let message = request.query("incidentMessage"), incident.message != message { return false }
-            if let id = request.query("processInstanceId"), incident.processInstanceID != id { return false }
-            if let id = request.query("processDefinitionId"), incident.processDefinitionID != id { return false }
-            if let id = request.query("executionId"), incident.executionID != id { return false }
-            if let id = request.query("activityId"), incident.activityID != id { return false }
-            if let configuration = request.query("configuration"), incident.configuration != configuration { return false }
-            if request.queryBool("open") == true, historic.state != .open { return false }
-            if request.queryBool("resolved") == true, historic.state != .resolved { return false }
-            if request.queryBool("deleted") == true, historic.state != .deleted { return false }
+            guard query.matches(incident) else { return false }
+            if let id = query.string("processInstanceId"), incident.processInstanceID != id { return false }
+            if let id = query.string("processDefinitionId"), incident.processDefinitionID != id { return false }
+            if let id = query.string("executionId"), incident.executionID != id { return false }
+            if let id = query.string("activityId"), incident.activityID != id { return false }
+            if let configuration = query.string("configuration"), incident.configuration != configuration { return false }
+            if query.bool("open"), historic.state != .open { return false }
+            if query.bool("resolved"), historic.state != .resolved { return false }
+            if query.bool("deleted"), historic.state != .deleted { return false }
             return true
         }
+        let key = { (historic: HistoricIncident) in
+            (try? engine.processDefinition(id: historic.incident.processDefinitionID))?.key
+        }
+        return try query.sort(incidents, keys: [
+            "incidentId": { SortKey($0.incident.id) }, "incidentMessage": { SortKey($0.incident.message) },
+            "createTime": { SortKey($0.incident.timestamp) }, "endTime": { SortKey($0.endTime) },
+            "incidentType": { SortKey($0.incident.type) }, "executionId": { SortKey($0.incident.executionID) },
+            "activityId": { SortKey($0.incident.activityID) },
+            "processInstanceId": { SortKey($0.incident.processInstanceID) },
+            "processDefinitionId": { SortKey($0.incident.processDefinitionID) },
+            "processDefinitionKey": { SortKey(key($0)) }, "causeIncidentId": { SortKey($0.incident.id) },
+            "rootCauseIncidentId": { SortKey($0.incident.id) }, "configuration": { SortKey($0.incident.configuration) },
+            "historyConfiguration": { _ in SortKey(nil as String?) },
+            "tenantId": { SortKey(engine.tenantID(ofDefinition: $0.incident.processDefinitionID)) },
+            // Camunda numbers the states open 0, resolved 1, deleted 2.
+            "incidentState": { SortKey(Int64([.open, .resolved, .deleted].firstIndex(of: $0.state) ?? 0)) },
+        ])
     }
 
     @Sendable func incidents(_ request: Request, context: Context) async throws -> Response {
-        let incidents = try request.page(try await filteredIncidents(request))
+        let incidents = try request.page(try await filteredIncidents(try QueryInput(url: request)))
         return JSONResponse.make(.array(incidents.map { historic in
-            DTO.historicIncident(historic, definitionKey: try? engine.processDefinition(id: historic.incident.processDefinitionID).key)
+            let definition = try? engine.processDefinition(id: historic.incident.processDefinitionID)
+            return DTO.historicIncident(historic, definitionKey: definition?.key, tenantID: definition?.tenantID)
         }))
     }
 
     @Sendable func incidentCount(_ request: Request, context: Context) async throws -> Response {
-        Self.count(try await filteredIncidents(request).count)
+        Self.count(try await filteredIncidents(try QueryInput(url: request)).count)
     }
 }

@@ -56,7 +56,8 @@ struct MessageController<Context: RequestContext> {
                 instance = started
                 dto = [
                     "resultType": .string("ProcessDefinition"), "execution": .null,
-                    "processInstance": .object(DTO.processInstance(started)),
+                    "processInstance": .object(
+                        DTO.processInstance(started, tenantID: engine.tenantID(ofDefinition: started.definitionID))),
                 ]
             }
             if variablesInResult { dto["variables"] = VariableCodec.encode(instance.variables) }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import BPMN
+import Foundation
 import Hummingbird
 import Workflow
 
@@ -22,56 +23,73 @@ struct ProcessDefinitionController<Context: RequestContext> {
         group.post("process-definition/:id/start", use: startByID)
     }
 
-    private func filtered(_ request: Request) throws -> [DeployedProcess] {
+    /// The definitions a query selects. Nothing is suspended here and every definition is active; there are no
+    /// users, so `startableBy` and `startablePermissionCheck` restrict nothing.
+    private func filtered(_ query: QueryInput) async throws -> [DeployedProcess] {
         let all = engine.processDefinitions()
-        var processes = all.filter { process in
-            if let key = request.query("key"), process.key != key { return false }
-            if let keys = request.queryList("keysIn"), !keys.contains(process.key) { return false }
-            if let id = request.query("processDefinitionId"), process.id != id { return false }
-            if let deployment = request.query("deploymentId"), process.deploymentID != deployment { return false }
-            if let name = request.query("name"), process.name != name { return false }
-            if let version = request.query("version"), String(process.version) != version { return false }
-            if let tag = request.query("versionTag"), process.versionTag != tag { return false }
-            if let like = request.query("versionTagLike"), !(process.versionTag?.matchesLike(like) ?? false) { return false }
-            if let like = request.query("keyLike"), !process.key.matchesLike(like) { return false }
-            if let like = request.query("nameLike"), !(process.name?.matchesLike(like) ?? false) { return false }
-            if request.queryBool("latestVersion") == true, all.contains(where: {
+        let deployTimes = Dictionary(engine.deployments().map { ($0.id, $0.deploymentTime) }) { $1 }
+        let ids = query.list("processDefinitionIdIn"), keys = query.list("keysIn"), tenants = query.list("tenantIdIn")
+        let version = try query.int64("version")
+        let deployedAfter = try query.date("deployedAfter"), deployedAt = try query.date("deployedAt")
+        let incidents = try await incidentDefinitions(query)
+        let processes = all.filter { process in
+            let deployed = deployTimes[process.deploymentID]
+            if let id = query.string("processDefinitionId"), process.id != id { return false }
+            if let ids, !ids.contains(process.id) { return false }
+            if let key = query.string("key"), process.key != key { return false }
+            if let keys, !keys.contains(process.key) { return false }
+            if let like = query.string("keyLike"), !process.key.matchesLike(like) { return false }
+            if let deployment = query.string("deploymentId"), process.deploymentID != deployment { return false }
+            if let deployedAfter, !(deployed.map { $0 > deployedAfter } ?? false) { return false }
+            if let deployedAt, deployed.map(Self.milliseconds) != Self.milliseconds(deployedAt) { return false }
+            if let name = query.string("name"), process.name != name { return false }
+            if let like = query.string("nameLike"), !(process.name?.matchesLike(like) ?? false) { return false }
+            if let category = query.string("category"), process.category != category { return false }
+            if let like = query.string("categoryLike"), !(process.category?.matchesLike(like) ?? false) { return false }
+            if let version, process.version != version { return false }
+            if let tag = query.string("versionTag"), process.versionTag != tag { return false }
+            if let like = query.string("versionTagLike"), !(process.versionTag?.matchesLike(like) ?? false) { return false }
+            if query.bool("withoutVersionTag"), process.versionTag != nil { return false }
+            if query.bool("latestVersion"), all.contains(where: {
                 $0.key == process.key && $0.tenantID == process.tenantID && $0.version > process.version
             }) { return false }
-            if let tenants = request.queryList("tenantIdIn"), !tenants.contains(process.tenantID ?? "")
-                && !(request.queryBool("includeProcessDefinitionsWithoutTenantId") == true && process.tenantID == nil) {
+            if let tenants, !tenants.contains(process.tenantID ?? "")
+                && !(query.bool("includeProcessDefinitionsWithoutTenantId") && process.tenantID == nil) {
                 return false
             }
-            if request.queryBool("withoutTenantId") == true, process.tenantID != nil { return false }
-            if let name = request.query("resourceName"), process.resourceName != name { return false }
-            if let like = request.query("resourceNameLike"), !process.resourceName.matchesLike(like) { return false }
-            if request.queryBool("suspended") == true { return false }
+            if query.bool("withoutTenantId"), process.tenantID != nil { return false }
+            if let name = query.string("resourceName"), process.resourceName != name { return false }
+            if let like = query.string("resourceNameLike"), !process.resourceName.matchesLike(like) { return false }
+            if query.bool("suspended") { return false }
+            if query.bool("startableInTasklist"), !process.definition.isStartableInTasklist { return false }
+            if query.bool("notStartableInTasklist"), process.definition.isStartableInTasklist { return false }
+            if let incidents, !incidents.contains(process.id) { return false }
             return true
         }
-        if let sortBy = request.query("sortBy") {
-            guard let order = request.query("sortOrder"), ["asc", "desc"].contains(order) else {
-                throw WorkflowError(.invalidRequest, "Only a single sorting parameter specified. sortBy and sortOrder required")
-            }
-            switch sortBy {
-            case "version": processes.sort { $0.version < $1.version }
-            case "key": processes.sort { $0.key < $1.key }
-            case "id": processes.sort { $0.id < $1.id }
-            case "name": processes.sort { ($0.name ?? "") < ($1.name ?? "") }
-            case "deploymentId": processes.sort { $0.deploymentID < $1.deploymentID }
-            case "versionTag": processes.sort { ($0.versionTag ?? "") < ($1.versionTag ?? "") }
-            default: throw WorkflowError(.invalidRequest, "Cannot set query parameter 'sortBy' to value '\(sortBy)'")
-            }
-            if order == "desc" { processes.reverse() }
-        }
-        return processes
+        return try query.sort(processes, keys: [
+            "category": { SortKey($0.category) }, "key": { SortKey($0.key) }, "id": { SortKey($0.id) },
+            "name": { SortKey($0.name) }, "version": { SortKey(Int64($0.version)) },
+            "deploymentId": { SortKey($0.deploymentID) }, "deployTime": { SortKey(deployTimes[$0.deploymentID]) },
+            "tenantId": { SortKey($0.tenantID) }, "versionTag": { SortKey($0.versionTag) },
+        ])
     }
 
+    /// The definitions with an open incident the query's incident filters select; nil when it has none.
+    private func incidentDefinitions(_ query: QueryInput) async throws -> Set<String>? {
+        guard query.hasIncidentFilter else { return nil }
+        return Set(try await engine.store.incidents().filter(query.matches).map(\.processDefinitionID))
+    }
+
+    /// Whole milliseconds since 1970: dates are written and read with millisecond precision.
+    private static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
+
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
-        JSONResponse.make(.array(try request.page(try filtered(request)).map(DTO.processDefinition)))
+        let processes = try await filtered(try QueryInput(url: request))
+        return JSONResponse.make(.array(try request.page(processes).map(DTO.processDefinition)))
     }
 
     @Sendable func count(_ request: Request, context: Context) async throws -> Response {
-        JSONResponse.make(.object(["count": .int(Int64(try filtered(request).count))]))
+        JSONResponse.make(.object(["count": .int(Int64(try await filtered(try QueryInput(url: request)).count))]))
     }
 
     @Sendable func getByKey(_ request: Request, context: Context) async throws -> Response {
@@ -124,7 +142,8 @@ struct ProcessDefinitionController<Context: RequestContext> {
         }
         let instance = try await engine.startProcessInstance(
             process, businessKey: try body.string("businessKey"), variables: variables)
-        var dto = DTO.processInstance(instance, links: DTO.link(base, "/process-instance/\(instance.id)"))
+        var dto = DTO.processInstance(
+            instance, tenantID: process.tenantID, links: DTO.link(base, "/process-instance/\(instance.id)"))
         if try body.bool("withVariablesInReturn") == true {
             dto["variables"] = VariableCodec.encode(instance.variables)
         }

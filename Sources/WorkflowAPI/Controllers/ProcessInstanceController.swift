@@ -17,62 +17,74 @@ struct ProcessInstanceController<Context: RequestContext> {
         group.get("process-instance/:id/activity-instances", use: activityInstances)
     }
 
-    /// Running instances a query selects (`variables=name_op_value,...` compares values as text).
+    /// Running instances a query selects (see `VariableFilter` for `variables`).
     func filtered(_ query: QueryInput) async throws -> [ProcessInstance] {
-        let filters = try (query.list("variables") ?? []).map { filter -> (String, String, String) in
-            let parts = filter.split(separator: "_", maxSplits: 2).map(String.init)
-            guard parts.count == 3, ["eq", "neq", "gt", "gteq", "lt", "lteq", "like"].contains(parts[1]) else {
-                throw WorkflowError(.invalidRequest, "variable query parameter has to have format KEY_OPERATOR_VALUE")
-            }
-            return (parts[0], parts[1], parts[2])
-        }
+        let filters = try query.variableFilters("variables")
         let ids = query.list("processInstanceIds"), keys = query.list("processDefinitionKeyIn")
-        let excludedKeys = query.list("processDefinitionKeyNotIn")
-        let incidents = query.bool("withIncident")
-            ? Set(try await engine.store.incidents().map(\.processInstanceID)) : []
+        let excludedKeys = query.list("processDefinitionKeyNotIn"), activities = query.list("activityIdIn")
+        let tenants = query.list("tenantIdIn")
+        let withoutTenant = query.bool("withoutTenantId") || query.bool("processDefinitionWithoutTenantId")
+        let incidents = try await incidentInstances(query)
+        let links = try await callLinks(query)
         let instances = try await engine.store.instances(definitionKey: query.string("processDefinitionKey")).filter { instance in
+            let definition = try? engine.processDefinition(id: instance.definitionID)
             if let ids, !ids.contains(instance.id) { return false }
             if let keys, !keys.contains(instance.definitionKey) { return false }
             if let excludedKeys, excludedKeys.contains(instance.definitionKey) { return false }
             if let key = query.string("businessKey"), instance.businessKey != key { return false }
             if let like = query.string("businessKeyLike"), !(instance.businessKey?.matchesLike(like) ?? false) { return false }
             if let id = query.string("processDefinitionId"), instance.definitionID != id { return false }
+            if let id = query.string("deploymentId"), definition?.deploymentID != id { return false }
+            if query.has("caseInstanceId") { return false }  // no case instances here
             if let id = query.string("superProcessInstance"), instance.superInstance?.instanceID != id { return false }
+            if let links, query.has("subProcessInstance"), links.superOfSub != instance.id { return false }
             if query.bool("rootProcessInstances"), instance.superInstance != nil { return false }
+            if let links, query.bool("leafProcessInstances"), links.supers.contains(instance.id) { return false }
             if query.bool("suspended") { return false }
-            if query.bool("withIncident"), !incidents.contains(instance.id) { return false }
-            if let tenants = query.list("tenantIdIn"), !tenants.isEmpty { return false }  // no tenants here
-            for (name, op, expected) in filters {
-                guard let value = instance.variables[name] else { return false }
-                let text: String = if case .string(let string) = value { string } else { value.expressionValue.jsonText }
-                let matched = switch op {
-                case "eq": text == expected
-                case "neq": text != expected
-                case "like": text.matchesLike(expected)
-                default: Self.compare(text, expected, op)
-                }
-                if !matched { return false }
-            }
-            return true
+            if let incidents, !incidents.contains(instance.id) { return false }
+            if let tenants, !tenants.contains(definition?.tenantID ?? "") { return false }
+            if withoutTenant, definition?.tenantID != nil { return false }
+            if let activities, !Self.activityIDs(of: instance).contains(where: activities.contains) { return false }
+            return query.matches(filters, instance.variables)
         }
         return try query.sort(instances, keys: [
             "instanceId": { SortKey($0.id) }, "definitionKey": { SortKey($0.definitionKey) },
             "definitionId": { SortKey($0.definitionID) }, "businessKey": { SortKey($0.businessKey) },
-            "tenantId": { _ in SortKey(nil as String?) },
+            "tenantId": { SortKey(engine.tenantID(ofDefinition: $0.definitionID)) },
         ])
     }
 
-    private static func compare(_ left: String, _ right: String, _ op: String) -> Bool {
-        let (a, b): (Double, Double) = (Double(left) ?? .nan, Double(right) ?? .nan)
-        if a.isNaN || b.isNaN {
-            return switch op { case "gt": left > right; case "gteq": left >= right; case "lt": left < right; default: left <= right }
-        }
-        return switch op { case "gt": a > b; case "gteq": a >= b; case "lt": a < b; default: a <= b }
+    /// The instances with an incident the query's incident filters select; nil when it has none.
+    private func incidentInstances(_ query: QueryInput) async throws -> Set<String>? {
+        guard query.bool("withIncident") || query.hasIncidentFilter else { return nil }
+        return Set(try await engine.store.incidents().filter(query.matches).map(\.processInstanceID))
+    }
+
+    /// Call-activity links, read only when the query asks about them: the instances that have a running child,
+    /// and the parent of `subProcessInstance`.
+    private func callLinks(_ query: QueryInput) async throws -> (supers: Set<String>, superOfSub: String?)? {
+        guard query.bool("leafProcessInstances") || query.has("subProcessInstance") else { return nil }
+        let all = try await engine.store.instances(definitionKey: nil)
+        let sub = query.string("subProcessInstance")
+        return (Set(all.compactMap { $0.superInstance?.instanceID }),
+                all.first { $0.id == sub }?.superInstance?.instanceID)
+    }
+
+    /// The activities the instance's tokens currently wait in (leaf activity instances only).
+    static func activityIDs(of instance: ProcessInstance) -> Set<String> {
+        Set(instance.tokens.values.compactMap { token in
+            switch token.state {
+            case .active, .waitingJoin, .waitingScope: nil
+            default: token.nodeID
+            }
+        })
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         let instances = try await filtered(try await QueryInput.of(request))
-        return JSONResponse.make(.array(try request.page(instances).map { .object(DTO.processInstance($0)) }))
+        return JSONResponse.make(.array(try request.page(instances).map {
+            .object(DTO.processInstance($0, tenantID: engine.tenantID(ofDefinition: $0.definitionID)))
+        }))
     }
 
     @Sendable func count(_ request: Request, context: Context) async throws -> Response {
@@ -80,7 +92,9 @@ struct ProcessInstanceController<Context: RequestContext> {
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
-        JSONResponse.make(.object(DTO.processInstance(try await engine.processInstance(try context.parameters.require("id")))))
+        let instance = try await engine.processInstance(try context.parameters.require("id"))
+        let tenantID = engine.tenantID(ofDefinition: instance.definitionID)
+        return JSONResponse.make(.object(DTO.processInstance(instance, tenantID: tenantID)))
     }
 
     @Sendable func delete(_ request: Request, context: Context) async throws -> Response {

@@ -15,7 +15,7 @@ enum DTO {
 
     static func processDefinition(_ process: DeployedProcess) -> ExpressionValue {
         .object([
-            "id": .string(process.id), "key": .string(process.key), "category": .null,
+            "id": .string(process.id), "key": .string(process.key), "category": string(process.category),
             "description": .null, "name": string(process.name), "version": .int(Int64(process.version)),
             "resource": .string(process.resourceName), "deploymentId": .string(process.deploymentID),
             "diagram": .null, "suspended": .bool(false), "tenantId": string(process.tenantID),
@@ -25,21 +25,23 @@ enum DTO {
         ])
     }
 
-    static func deployment(_ deployment: Deployment, base: String) -> [String: ExpressionValue] {
+    /// A DeploymentDto; only the answer to a create carries a `self` link.
+    static func deployment(_ deployment: Deployment, links: ExpressionValue) -> [String: ExpressionValue] {
         [
-            "links": link(base, "/deployment/\(deployment.id)"), "id": .string(deployment.id),
+            "links": links, "id": .string(deployment.id),
             "name": string(deployment.name), "source": string(deployment.source),
             "deploymentTime": date(deployment.deploymentTime), "tenantId": string(deployment.tenantID),
         ]
     }
 
     static func processInstance(
-        _ instance: ProcessInstance, links: ExpressionValue = .array([])
+        _ instance: ProcessInstance, tenantID: String?, links: ExpressionValue = .array([])
     ) -> [String: ExpressionValue] {
         [
             "links": links, "id": .string(instance.id), "definitionId": .string(instance.definitionID),
             "definitionKey": .string(instance.definitionKey), "businessKey": string(instance.businessKey),
-            "caseInstanceId": .null, "ended": .bool(instance.isEnded), "suspended": .bool(false), "tenantId": .null,
+            "caseInstanceId": .null, "ended": .bool(instance.isEnded), "suspended": .bool(false),
+            "tenantId": string(tenantID),
         ]
     }
 
@@ -67,7 +69,7 @@ enum DTO {
         return .object(fields)
     }
 
-    static func incident(_ incident: Incident) -> ExpressionValue {
+    static func incident(_ incident: Incident, tenantID: String?) -> ExpressionValue {
         .object([
             "id": .string(incident.id), "processDefinitionId": .string(incident.processDefinitionID),
             "processInstanceId": .string(incident.processInstanceID), "executionId": .string(incident.executionID),
@@ -75,11 +77,11 @@ enum DTO {
             "activityId": .string(incident.activityID), "failedActivityId": .string(incident.activityID),
             "causeIncidentId": .string(incident.id), "rootCauseIncidentId": .string(incident.id),
             "configuration": string(incident.configuration), "incidentMessage": string(incident.message),
-            "tenantId": .null, "jobDefinitionId": .null, "annotation": .null,
+            "tenantId": string(tenantID), "jobDefinitionId": .null, "annotation": .null,
         ])
     }
 
-    static func historicProcessInstance(_ instance: HistoricProcessInstance) -> ExpressionValue {
+    static func historicProcessInstance(_ instance: HistoricProcessInstance, tenantID: String?) -> ExpressionValue {
         .object([
             "id": .string(instance.id), "businessKey": string(instance.businessKey),
             "processDefinitionId": .string(instance.processDefinitionID),
@@ -91,7 +93,7 @@ enum DTO {
             "startUserId": .null, "startActivityId": string(instance.startActivityID),
             "deleteReason": string(instance.deleteReason), "rootProcessInstanceId": .string(instance.rootProcessInstanceID),
             "superProcessInstanceId": string(instance.superProcessInstanceID), "superCaseInstanceId": .null,
-            "caseInstanceId": .null, "tenantId": .null, "state": .string(instance.state.rawValue),
+            "caseInstanceId": .null, "tenantId": string(tenantID), "state": .string(instance.state.rawValue),
             "restartedProcessInstanceId": .null,
         ])
     }
@@ -128,7 +130,7 @@ enum DTO {
         return .object(fields)
     }
 
-    static func historicIncident(_ historic: HistoricIncident, definitionKey: String?) -> ExpressionValue {
+    static func historicIncident(_ historic: HistoricIncident, definitionKey: String?, tenantID: String?) -> ExpressionValue {
         let incident = historic.incident
         return .object([
             "id": .string(incident.id), "processDefinitionKey": string(definitionKey),
@@ -139,7 +141,7 @@ enum DTO {
             "activityId": .string(incident.activityID), "failedActivityId": .string(incident.activityID),
             "causeIncidentId": .string(incident.id), "rootCauseIncidentId": .string(incident.id),
             "configuration": string(incident.configuration), "historyConfiguration": .null,
-            "incidentMessage": string(incident.message), "tenantId": .null, "jobDefinitionId": .null,
+            "incidentMessage": string(incident.message), "tenantId": string(tenantID), "jobDefinitionId": .null,
             "open": .bool(historic.state == .open), "deleted": .bool(historic.state == .deleted),
             "resolved": .bool(historic.state == .resolved), "annotation": .null,
         ])

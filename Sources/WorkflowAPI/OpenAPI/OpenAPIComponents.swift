@@ -31,6 +31,7 @@ enum OpenAPIComponents {
         all.merge(runtime) { $1 }
         all.merge(OpenAPIHistoryComponents.schemas) { $1 }
         all.merge(OpenAPIPlatformPaths.schemas) { $1 }
+        all.merge(OpenAPIQueryComponents.schemas) { $1 }
         return .object(all)
     }
 
@@ -88,9 +89,6 @@ enum OpenAPIComponents {
                 "externalTaskQuery": S.nullable(S.map(S.any)), "processInstanceQuery": S.nullable(S.map(S.any)),
                 "historicProcessInstanceQuery": S.nullable(S.map(S.any)),
             ], strict: false),
-            "QueryDto": S.object(
-                ["sorting": S.nullable(S.array(S.object(["sortBy": S.string, "sortOrder": S.string], strict: false)))],
-                strict: false),
         ]
     }
 

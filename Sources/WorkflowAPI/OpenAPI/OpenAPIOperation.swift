@@ -2,7 +2,8 @@
 import BPMN
 
 /// One operation of the document: method, path, parameters, body and the success response. Every operation also
-/// answers errors as `ExceptionDto` (the `default` response).
+/// answers errors as `ExceptionDto` (the `default` response; a `400` one is listed too for operations that take
+/// parameters or a body).
 struct OpenAPIOperation {
     enum Body {
         case json(ExpressionValue, required: Bool)
@@ -46,9 +47,12 @@ struct OpenAPIOperation {
         for (name, schema) in query.sorted(by: { $0.key < $1.key }) {
             parameters.append(["name": .string(name), "in": "query", "required": false, "schema": schema])
         }
-        var responses: [String: ExpressionValue] = [
-            "default": ["description": "Error", "content": ["application/json": ["schema": Schema.ref("ExceptionDto")]]],
-        ]
+        let error: ExpressionValue = ["application/json": ["schema": Schema.ref("ExceptionDto")]]
+        var responses: [String: ExpressionValue] = ["default": ["description": "Error", "content": error]]
+        if !query.isEmpty || body != nil {
+            responses["400"] = ["description": "Invalid parameters or body (InvalidRequestException and others)",
+                                "content": error]
+        }
         let jsonContent = { (schema: ExpressionValue) -> ExpressionValue in ["application/json": ["schema": schema]] }
         switch success {
         case .json(let schema): responses["200"] = ["description": "OK", "content": jsonContent(schema)]

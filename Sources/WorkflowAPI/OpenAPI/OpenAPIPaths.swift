@@ -23,9 +23,18 @@ enum OpenAPIPaths {
         "notLocked": flag, "withRetriesLeft": flag, "noRetriesLeft": flag, "lockExpirationAfter": date,
         "lockExpirationBefore": date, "activityId": text, "activityIdIn": list, "executionId": text,
         "processInstanceId": text, "processInstanceIdIn": list, "processDefinitionId": text,
-        "processDefinitionKey": text, "processDefinitionKeyIn": list, "tenantIdIn": list, "active": flag,
-        "suspended": flag, "priorityHigherThanOrEquals": Schema.int64, "priorityLowerThanOrEquals": Schema.int64,
+        "processDefinitionKey": text, "processDefinitionKeyIn": list, "processDefinitionName": text,
+        "processDefinitionNameLike": text, "tenantIdIn": list, "active": flag, "suspended": flag,
+        "priorityHigherThanOrEquals": Schema.int64, "priorityLowerThanOrEquals": Schema.int64,
+        "processVariables": variableConditions, "variableNamesIgnoreCase": flag, "variableValuesIgnoreCase": flag,
     ]
+
+    /// `name_op_value` conditions, comma-separated (`amount_gt_10,customer_eq_c1`).
+    static var variableConditions: ExpressionValue {
+        let operators = VariableFilter.Operator.allCases.map(\.rawValue).joined(separator: "|")
+        let condition = "[^_,]+_(\(operators))_[^,]*"
+        return ["type": "string", "pattern": .string("^\(condition)(,\(condition))*$")]
+    }
 
     static var externalTasks: [Op] {
         let sorting = Op.sorting(["id", "lockExpirationTime", "processInstanceId", "processDefinitionId",
@@ -39,11 +48,11 @@ enum OpenAPIPaths {
             Op(method: "get", path: "/external-task", id: "getExternalTasks", summary: "Query external tasks",
                query: listQuery, success: array("ExternalTaskDto")),
             Op(method: "post", path: "/external-task", id: "queryExternalTasks", summary: "Query external tasks (body)",
-               query: Op.pagination, body: body("QueryDto"), success: array("ExternalTaskDto")),
+               query: Op.pagination, body: body("ExternalTaskQueryDto"), success: array("ExternalTaskDto")),
             Op(method: "get", path: "/external-task/count", id: "getExternalTasksCount", summary: "Count external tasks",
                query: externalTaskQuery, success: count),
             Op(method: "post", path: "/external-task/count", id: "queryExternalTasksCount",
-               summary: "Count external tasks (body)", body: body("QueryDto"), success: count),
+               summary: "Count external tasks (body)", body: body("ExternalTaskQueryDto"), success: count),
             Op(method: "get", path: "/external-task/topic-names", id: "getTopicNames", summary: "Distinct topic names",
                query: ["withLockedTasks": flag, "withUnlockedTasks": flag, "withRetriesLeft": flag],
                success: .json(Schema.array(text))),

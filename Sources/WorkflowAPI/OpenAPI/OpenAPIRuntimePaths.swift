@@ -16,19 +16,28 @@ enum OpenAPIRuntimePaths {
             "deployment-source": text, "tenant-id": text, "data": ["type": "string", "format": "binary"],
         ], strict: false)
         let definitionQuery: [String: ExpressionValue] = [
-            "key": text, "keysIn": list, "processDefinitionId": text, "deploymentId": text, "name": text,
-            "nameLike": text, "version": Schema.int32, "versionTag": text, "versionTagLike": text, "keyLike": text,
-            "latestVersion": flag, "tenantIdIn": list, "withoutTenantId": flag,
+            "key": text, "keysIn": list, "keyLike": text, "processDefinitionId": text, "processDefinitionIdIn": list,
+            "deploymentId": text, "deployedAfter": P.date, "deployedAt": P.date, "name": text, "nameLike": text,
+            "category": text, "categoryLike": text, "version": Schema.int32, "versionTag": text, "versionTagLike": text,
+            "withoutVersionTag": flag, "latestVersion": flag, "tenantIdIn": list, "withoutTenantId": flag,
             "includeProcessDefinitionsWithoutTenantId": flag, "resourceName": text, "resourceNameLike": text,
-            "suspended": flag,
+            "active": flag, "suspended": flag, "startableInTasklist": flag, "notStartableInTasklist": flag,
+            "startableBy": text, "startablePermissionCheck": flag, "incidentId": text, "incidentType": text,
+            "incidentMessage": text, "incidentMessageLike": text,
         ]
+        let deploymentQuery: [String: ExpressionValue] = [
+            "id": text, "name": text, "nameLike": text, "source": text, "withoutSource": flag, "tenantIdIn": list,
+            "withoutTenantId": flag, "includeDeploymentsWithoutTenantId": flag, "after": P.date, "before": P.date,
+        ]
+        let deploymentSorting = Op.sorting(["id", "name", "deploymentTime", "tenantId"])
         var ops: [Op] = [
             Op(method: "post", path: "/deployment/create", id: "createDeployment", summary: "Deploy BPMN resources",
                body: .multipart(deploymentForm), success: P.one("DeploymentWithDefinitionsDto")),
             Op(method: "get", path: "/deployment", id: "getDeployments", summary: "Query deployments",
-               query: ["id": text, "name": text, "source": text].merging(Op.pagination) { $1 }, success: P.array("DeploymentDto")),
+               query: deploymentQuery.merging(Op.pagination) { $1 }.merging(deploymentSorting) { $1 },
+               success: P.array("DeploymentDto")),
             Op(method: "get", path: "/deployment/count", id: "getDeploymentsCount", summary: "Count deployments",
-               query: ["id": text, "name": text, "source": text], success: P.count),
+               query: deploymentQuery, success: P.count),
             Op(method: "get", path: "/deployment/{id}", id: "getDeployment", summary: "A deployment",
                success: P.one("DeploymentDto")),
             Op(method: "delete", path: "/deployment/{id}", id: "deleteDeployment", summary: "Delete a deployment",
@@ -39,7 +48,8 @@ enum OpenAPIRuntimePaths {
                summary: "A resource's content", success: .binary),
             Op(method: "get", path: "/process-definition", id: "getProcessDefinitions", summary: "Query definitions",
                query: definitionQuery.merging(Op.pagination) { $1 }.merging(Op.sorting(
-                   ["version", "key", "id", "name", "deploymentId", "versionTag"])) { $1 },
+                   ["category", "key", "id", "name", "version", "deploymentId", "deployTime", "tenantId",
+                    "versionTag"])) { $1 },
                success: P.array("ProcessDefinitionDto")),
             Op(method: "get", path: "/process-definition/count", id: "getProcessDefinitionsCount",
                summary: "Count definitions", query: definitionQuery, success: P.count),
@@ -63,19 +73,24 @@ enum OpenAPIRuntimePaths {
         let query: [String: ExpressionValue] = [
             "processInstanceIds": list, "businessKey": text, "businessKeyLike": text, "processDefinitionId": text,
             "processDefinitionKey": text, "processDefinitionKeyIn": list, "processDefinitionKeyNotIn": list,
-            "superProcessInstance": text, "rootProcessInstances": flag, "suspended": flag, "withIncident": flag,
-            "tenantIdIn": list, "variables": text,
+            "deploymentId": text, "caseInstanceId": text, "superProcessInstance": text, "subProcessInstance": text,
+            "rootProcessInstances": flag, "leafProcessInstances": flag, "active": flag, "suspended": flag,
+            "withIncident": flag, "incidentId": text, "incidentType": text, "incidentMessage": text,
+            "incidentMessageLike": text, "tenantIdIn": list, "withoutTenantId": flag,
+            "processDefinitionWithoutTenantId": flag, "activityIdIn": list, "variables": P.variableConditions,
+            "variableNamesIgnoreCase": flag, "variableValuesIgnoreCase": flag,
         ]
         let sorting = Op.sorting(["instanceId", "definitionKey", "definitionId", "tenantId", "businessKey"])
         return [
             Op(method: "get", path: "/process-instance", id: "getProcessInstances", summary: "Query running instances",
                query: query.merging(Op.pagination) { $1 }.merging(sorting) { $1 }, success: P.array("ProcessInstanceDto")),
             Op(method: "post", path: "/process-instance", id: "queryProcessInstances", summary: "Query (body)",
-               query: Op.pagination, body: P.body("QueryDto"), success: P.array("ProcessInstanceDto")),
+               query: Op.pagination, body: P.body("ProcessInstanceQueryDto"),
+               success: P.array("ProcessInstanceDto")),
             Op(method: "get", path: "/process-instance/count", id: "getProcessInstancesCount", summary: "Count",
                query: query, success: P.count),
             Op(method: "post", path: "/process-instance/count", id: "queryProcessInstancesCount",
-               summary: "Count (body)", body: P.body("QueryDto"), success: P.count),
+               summary: "Count (body)", body: P.body("ProcessInstanceQueryDto"), success: P.count),
             Op(method: "get", path: "/process-instance/{id}", id: "getProcessInstance", summary: "A running instance",
                success: P.one("ProcessInstanceDto")),
             Op(method: "delete", path: "/process-instance/{id}", id: "deleteProcessInstance", summary: "Delete",
@@ -111,14 +126,24 @@ enum OpenAPIRuntimePaths {
 
     static var engine: [Op] {
         let incidentQuery: [String: ExpressionValue] = [
-            "incidentId": text, "incidentType": text, "processInstanceId": text, "configuration": text, "activityId": text,
+            "incidentId": text, "incidentType": text, "incidentMessage": text, "incidentMessageLike": text,
+            "processDefinitionId": text, "processDefinitionKeyIn": list, "processInstanceId": text, "executionId": text,
+            "incidentTimestampBefore": P.date, "incidentTimestampAfter": P.date, "activityId": text,
+            "failedActivityId": text, "causeIncidentId": text, "rootCauseIncidentId": text, "configuration": text,
+            "tenantIdIn": list, "jobDefinitionIdIn": list,
         ]
+        let incidentSorting = Op.sorting([
+            "incidentId", "incidentMessage", "incidentTimestamp", "incidentType", "executionId", "activityId",
+            "processInstanceId", "processDefinitionId", "causeIncidentId", "rootCauseIncidentId", "configuration",
+            "tenantId",
+        ])
         return [
             Op(method: "post", path: "/message", id: "deliverMessage", summary: "Correlate a message",
                body: P.body("CorrelationMessageDto", required: true),
                success: .jsonOrNoContent(Schema.array(Schema.ref("MessageCorrelationResultDto")))),
             Op(method: "get", path: "/incident", id: "getIncidents", summary: "Open incidents",
-               query: incidentQuery, success: P.array("IncidentDto")),
+               query: incidentQuery.merging(Op.pagination) { $1 }.merging(incidentSorting) { $1 },
+               success: P.array("IncidentDto")),
             Op(method: "get", path: "/incident/count", id: "getIncidentsCount", summary: "Count open incidents",
                query: incidentQuery, success: P.count),
             Op(method: "get", path: "/incident/{id}", id: "getIncident", summary: "An open incident",
