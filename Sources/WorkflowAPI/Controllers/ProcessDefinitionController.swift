@@ -93,26 +93,44 @@ struct ProcessDefinitionController<Context: RequestContext> {
     }
 
     @Sendable func getByKey(_ request: Request, context: Context) async throws -> Response {
-        JSONResponse.make(DTO.processDefinition(try latest(context)))
+        JSONResponse.make(DTO.processDefinition(try await latest(context)))
     }
 
     @Sendable func getByID(_ request: Request, context: Context) async throws -> Response {
-        JSONResponse.make(DTO.processDefinition(try engine.processDefinition(id: try context.parameters.require("id"))))
+        JSONResponse.make(DTO.processDefinition(try await byID(context)))
     }
 
     @Sendable func xmlByKey(_ request: Request, context: Context) async throws -> Response {
-        try xml(try latest(context))
+        try xml(try await latest(context))
     }
 
     @Sendable func xmlByID(_ request: Request, context: Context) async throws -> Response {
-        try xml(engine.processDefinition(id: try context.parameters.require("id")))
+        try xml(try await byID(context))
     }
 
     /// The latest definition of the path's key, for the path's tenant when it names one.
-    private func latest(_ context: Context) throws -> DeployedProcess {
+    private func latest(_ context: Context) async throws -> DeployedProcess {
         let key = try context.parameters.require("key")
-        guard let tenant = context.parameters.get("tenant") else { return try engine.latestProcess(key: key) }
-        return try engine.latestProcess(key: key, tenantID: tenant)
+        return try await resolving {
+            guard let tenant = context.parameters.get("tenant") else { return try engine.latestProcess(key: key) }
+            return try engine.latestProcess(key: key, tenantID: tenant)
+        }
+    }
+
+    private func byID(_ context: Context) async throws -> DeployedProcess {
+        let id = try context.parameters.require("id")
+        return try await resolving { try engine.processDefinition(id: id) }
+    }
+
+    /// Looks a definition up; when this replica does not know it, reloads the definitions once (another replica
+    /// may have deployed it a moment ago) and looks again.
+    private func resolving(_ lookup: () throws -> DeployedProcess) async throws -> DeployedProcess {
+        do {
+            return try lookup()
+        } catch let error as WorkflowError where error.code == .notFound || error.code == .definitionNotFound {
+            guard try await engine.syncRepository() else { throw error }
+            return try lookup()
+        }
     }
 
     private func xml(_ process: DeployedProcess) throws -> Response {
@@ -123,11 +141,11 @@ struct ProcessDefinitionController<Context: RequestContext> {
     }
 
     @Sendable func startByKey(_ request: Request, context: Context) async throws -> Response {
-        try await start(try latest(context), request)
+        try await start(try await latest(context), request)
     }
 
     @Sendable func startByID(_ request: Request, context: Context) async throws -> Response {
-        try await start(engine.processDefinition(id: try context.parameters.require("id")), request)
+        try await start(try await byID(context), request)
     }
 
     private func start(_ process: DeployedProcess, _ request: Request) async throws -> Response {
