@@ -13,11 +13,13 @@ install_missing_apt_packages
 # `redis`). It is stopped by the EXIT trap below. Without it the tests cannot run: a failed start is fatal.
 REDIS_PORT="${REDIS_PORT:-6390}"
 REDIS_PID=""
+REDIS_CLUSTER_BASE="${REDIS_CLUSTER_BASE:-7101}"
 cleanup() {
   if [ -n "$REDIS_PID" ] && kill -0 "$REDIS_PID" 2>/dev/null; then
     kill "$REDIS_PID" 2>/dev/null || true
     wait "$REDIS_PID" 2>/dev/null || true
   fi
+  bash scripts/redis-cluster.sh stop "$REDIS_CLUSTER_BASE" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 if redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
@@ -36,6 +38,14 @@ if ! redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
   echo "ERROR: redis-server did not start on 127.0.0.1:${REDIS_PORT} (see /tmp/workflow-test-redis.log)" >&2
   exit 1
 fi
+
+# --- Redis Cluster on loopback: 3 masters + 3 replicas ---------------------------------------------------------
+# For the Redis store's run of the conformance suite on a cluster (store kind `redisCluster`) and the end-to-end
+# failover test, which kills a master. Stopped by the EXIT trap.
+export REDIS_CLUSTER_DIR="/tmp/workflow-redis-cluster-${REDIS_CLUSTER_BASE}"
+REDIS_CLUSTER="$(bash scripts/redis-cluster.sh start "$REDIS_CLUSTER_BASE" "$REDIS_CLUSTER_DIR" | tail -1)"
+export REDIS_CLUSTER
+echo "==> Redis Cluster: $REDIS_CLUSTER"
 
 # --- Python venv for the end-to-end tests ------------------------------------------------------------------
 if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys' >/dev/null 2>&1; then

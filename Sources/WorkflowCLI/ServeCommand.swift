@@ -22,24 +22,35 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The Redis server of --store redis, redis://HOST:PORT.")
     var redisURL = ProcessInfo.processInfo.environment["WORKFLOW_REDIS_URL"]
         ?? ProcessInfo.processInfo.environment["REDIS_URL"] ?? "redis://127.0.0.1:6379"
+    @Option(help: "A Redis Cluster instead of --redis-url: some of its nodes, HOST:PORT,HOST:PORT,...")
+    var redisCluster = ProcessInfo.processInfo.environment["WORKFLOW_REDIS_CLUSTER"]
 
     func validate() throws {
         guard ["memory", "redis"].contains(store) else { throw ValidationError("--store must be memory or redis") }
         if store == "redis" {
-            do { _ = try RedisEndpoint(url: redisURL) } catch { throw ValidationError("--redis-url: \(error.message)") }
+            do {
+                if let redisCluster { _ = try RedisClusterClient(nodes: redisCluster) } else { _ = try RedisEndpoint(url: redisURL) }
+            } catch {
+                throw ValidationError("\(redisCluster == nil ? "--redis-url" : "--redis-cluster"): \(error.message)")
+            }
         }
     }
 
     /// The chosen store; Redis must answer PING before the engine starts.
     private func makeStore(logger: Logger) async throws -> any WorkflowStore {
         guard store == "redis" else { return MemoryWorkflowStore() }
-        let client = RedisClient(try RedisEndpoint(url: redisURL))
-        do {
-            try await client.send("PING")
-        } catch {
-            throw ValidationError("cannot reach Redis at \(redisURL): \(error)")
+        let client: any RedisConnector
+        if let redisCluster {
+            let cluster = try RedisClusterClient(nodes: redisCluster)
+            do { try await cluster.refreshSlots() } catch {
+                throw ValidationError("cannot read the Redis Cluster's slots from \(redisCluster): \(error)")
+            }
+            client = cluster
+        } else {
+            client = RedisClient(try RedisEndpoint(url: redisURL))
+            do { try await client.send("PING") } catch { throw ValidationError("cannot reach Redis at \(redisURL): \(error)") }
         }
-        logger.info("store: redis", metadata: ["redis": "\(client.endpoint)"])
+        logger.info("store: redis", metadata: ["redis": "\(client.endpoints.map(\.description).joined(separator: ","))"])
         return RedisWorkflowStore(client)
     }
 
@@ -56,12 +67,18 @@ struct ServeCommand: AsyncParsableCommand {
         var services: [any Service] = [TimerService(engine: engine), RepositorySyncService(engine: engine)]
         if let redis = store as? RedisWorkflowStore {
             // Tasks made fetchable by other replicas wake this replica's long polls.
-            services.append(RedisSubscriber(endpoint: redis.redis.endpoint, channel: redis.keys.signals, logger: logger) {
+            services.append(RedisSubscriber(endpoints: redis.redis.endpoints, channel: redis.keys.signals, logger: logger) {
                 message in engine.announced(topics: [message])
             })
         }
         if let processes { try await deployFolder(processes, engine: engine, logger: logger) }
-        let router = buildRouter(engine: engine, baseURL: "http://\(host == "0.0.0.0" ? "localhost" : host):\(port)/engine-rest")
+        let redis = (store as? RedisWorkflowStore)?.redis
+        let router = buildRouter(
+            engine: engine, baseURL: "http://\(host == "0.0.0.0" ? "localhost" : host):\(port)/engine-rest",
+            readiness: {
+                guard let redis else { return true }
+                return (try? await redis.send("PING")) != nil
+            })
         let app = Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "workflow"),
             services: services, logger: logger)

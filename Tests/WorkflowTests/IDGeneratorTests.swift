@@ -34,6 +34,12 @@ struct IDGeneratorTests {
         }
         // Every other id is a task id here (as when each instance draws one): instances still use all partitions.
         #expect(counts.allSatisfy { (800...1200).contains($0) }, "\(counts)")
+        // Callers that draw a fixed number of ids per instance (here strides of 1 to 200) still spread evenly.
+        for stride in 1...200 {
+            var perPartition = [Int](repeating: 0, count: 16)
+            for index in 0..<1_600 { perPartition[Int(IDGenerator.mix(UInt64(index * stride)) >> 60)] += 1 }
+            #expect(perPartition.allSatisfy { (50...150).contains($0) }, "stride \(stride): \(perPartition)")
+        }
         // Ids from elsewhere (a client's own, longer or shorter) still map to one partition, always the same.
         for foreign in ["order-1", "4f1c6a0e-9d52-11ee-b9d1-0242ac120002", "", "zzzzzzzzzzzzzzz"] {
             #expect((0..<16).contains(IDGenerator.partition(of: foreign)))

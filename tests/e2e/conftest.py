@@ -51,15 +51,16 @@ def workflow_bin():
 
 
 @contextlib.contextmanager
-def running_server(workflow_bin, log_dir):
-    """Starts `workflow serve` on a free loopback port, waits for GET /health, yields the engine-rest base URL,
-    stops it (SIGTERM, then SIGKILL)."""
+def running_server(workflow_bin, log_dir, extra_args=()):
+    """Starts `workflow serve` on a free loopback port (with `extra_args`), waits for GET /health, yields the
+    engine-rest base URL, stops it (SIGTERM, then SIGKILL)."""
     global _server_log_path
     previous_log_path = _server_log_path
     port = _free_port()
     log_path = log_dir / "workflow-serve.log"
     _server_log_path = log_path
-    cmd = [str(workflow_bin), "serve", "--host", "127.0.0.1", "--port", str(port), "--processes", "processes"]
+    cmd = [str(workflow_bin), "serve", "--host", "127.0.0.1", "--port", str(port), "--processes", "processes",
+           *extra_args]
     log = open(log_path, "wb")
     proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     root = f"http://127.0.0.1:{port}"

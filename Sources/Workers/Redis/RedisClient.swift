@@ -5,7 +5,7 @@ import Synchronization
 
 /// A pool of blocking hiredis connections to one Redis server. Every call runs on the client's own threads
 /// (an `NIOThreadPool`), never on Swift's cooperative pool; a broken connection is dropped and made anew.
-public final class RedisClient: Sendable {
+public final class RedisClient: RedisConnector {
     public let endpoint: RedisEndpoint
     private let threads: NIOThreadPool
     private let idle = Mutex<[RedisConnection]>([])
@@ -23,35 +23,15 @@ public final class RedisClient: Sendable {
 
     deinit { threads.shutdownGracefully { _ in } }
 
-    /// Sends one command and returns its reply; an error reply is thrown.
-    @discardableResult
-    public func send(_ command: RedisCommand) async throws -> RedisReply {
-        let reply = try await pipeline([command])[0]
-        if case .error(let message) = reply { throw RedisError(.reply, message) }
-        return reply
-    }
-
-    @discardableResult
-    public func send(_ arguments: String...) async throws -> RedisReply { try await send(RedisCommand(arguments)) }
-
     /// Sends the commands in one round trip; replies come back in order, error replies included (not thrown).
     public func pipeline(_ commands: [RedisCommand]) async throws -> [RedisReply] {
         guard !commands.isEmpty else { return [] }
         return try await threads.runIfActive { [self] in try self.withConnection { try $0.send(commands) } }
     }
 
-    /// Runs a Lua script by its SHA, loading it once when the server does not know it yet (a restart, a failover).
-    public func evaluate(_ script: RedisScript, keys: [String], arguments: [[UInt8]]) async throws -> RedisReply {
-        var command = RedisCommand(bytes: [Array("EVALSHA".utf8), Array(script.sha1.utf8), Array(String(keys.count).utf8)])
-        command.arguments += keys.map { Array($0.utf8) } + arguments
-        var reply = try await pipeline([command])[0]
-        if case .error(let message) = reply, message.hasPrefix("NOSCRIPT") {
-            try await send("SCRIPT", "LOAD", script.source)
-            reply = try await pipeline([command])[0]
-        }
-        if case .error(let message) = reply { throw RedisError(.reply, message) }
-        return reply
-    }
+    public var endpoints: [RedisEndpoint] { [endpoint] }
+
+    public func loadScript(_ script: RedisScript) async throws { try await send("SCRIPT", "LOAD", script.source) }
 
     private func withConnection<T>(_ body: (RedisConnection) throws -> T) throws -> T {
         let connection = try idle.withLock { $0.popLast() } ?? RedisConnection(endpoint)

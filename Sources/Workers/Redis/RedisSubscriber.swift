@@ -5,16 +5,19 @@ import ServiceLifecycle
 import Synchronization
 
 /// A Redis pub/sub subscription as a `Service`: a connection of its own in subscribe mode, read on a thread of its
-/// own, handing every message of the channel to `onMessage`. A lost connection is made anew (after a pause) and
-/// subscribed again; the service ends when the service group shuts down or the task is cancelled.
+/// own, handing every message of the channel to `onMessage`. A lost connection is made anew (after a pause, to the
+/// next of `endpoints`: any node of a cluster carries every message) and subscribed again; the service ends when
+/// the service group shuts down or the task is cancelled.
 public struct RedisSubscriber: Service {
-    let endpoint: RedisEndpoint
+    let endpoints: [RedisEndpoint]
     let channel: String
     let logger: Logger
     let onMessage: @Sendable (String) -> Void
 
-    public init(endpoint: RedisEndpoint, channel: String, logger: Logger, onMessage: @escaping @Sendable (String) -> Void) {
-        self.endpoint = endpoint
+    public init(
+        endpoints: [RedisEndpoint], channel: String, logger: Logger, onMessage: @escaping @Sendable (String) -> Void
+    ) {
+        self.endpoints = endpoints
         self.channel = channel
         self.logger = logger
         self.onMessage = onMessage
@@ -23,8 +26,11 @@ public struct RedisSubscriber: Service {
     public func run() async throws {
         let stop = Atomic<Bool>(false)
         let stopped = Mutex<CheckedContinuation<Void, Never>?>(nil)
-        let thread = Thread { [endpoint, channel, logger, onMessage] in
+        let thread = Thread { [endpoints, channel, logger, onMessage] in
+            var attempt = 0
             while !stop.load(ordering: .relaxed) {
+                let endpoint = endpoints[attempt % max(endpoints.count, 1)]
+                attempt += 1
                 do {
                     let connection = try RedisConnection(endpoint)
                     try connection.write(RedisCommand("SUBSCRIBE", channel))

@@ -117,7 +117,7 @@ extension RedisWorkflowStore {
             })
             if case .error(let message)? = replies.first(where: { if case .error = $0 { true } else { false } }) {
                 guard message.hasPrefix("NOSCRIPT") else { throw RedisError(.reply, message) }
-                try await redis.send("SCRIPT", "LOAD", RedisScripts.peek.source)
+                try await redis.loadScript(RedisScripts.peek)
                 continue
             }
             var candidates: [Candidate] = []

@@ -8,7 +8,7 @@ import Workflow
 /// step is one `apply` script in the instance's partition (version checks, then every write); a fetch is one
 /// script per partition visited. Several engine replicas can share one Redis.
 public final class RedisWorkflowStore: WorkflowStore {
-    public let redis: RedisClient
+    public let redis: any RedisConnector
     public let keys: RedisKeys
     /// Deployments already decoded (and their BPMN parsed) by this replica.
     private let deploymentCache = Mutex<[String: Deployment]>([:])
@@ -17,7 +17,7 @@ public final class RedisWorkflowStore: WorkflowStore {
     /// Where the next unfiltered fetch starts, so partitions are visited round robin.
     let nextPartition = Atomic<Int>(0)
 
-    public init(_ redis: RedisClient, keys: RedisKeys = RedisKeys()) {
+    public init(_ redis: any RedisConnector, keys: RedisKeys = RedisKeys()) {
         self.redis = redis
         self.keys = keys
     }

@@ -24,11 +24,20 @@ public enum IDGenerator {
     private static let counter = Atomic<UInt64>(0)
     private static let digits: StaticString = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
-    /// A new id, in a partition that follows from the counter by Fibonacci hashing (its top 4 bits), so ids
-    /// spread evenly over the partitions whatever the pattern in which callers draw them.
+    /// A new id, in a partition that follows from the counter through splitmix64's finaliser (its top 4 bits), so
+    /// ids spread evenly over the partitions whatever the pattern in which callers draw them (Fibonacci hashing
+    /// alone clusters when every instance draws a Fibonacci number of ids).
     public static func next() -> String {
         let sequence = counter.wrappingAdd(1, ordering: .relaxed).newValue
-        return format(permute(sequence), partition: Int((sequence &* 0x9E37_79B9_7F4A_7C15) >> 60), tag: tag)
+        return format(permute(sequence), partition: Int(mix(sequence) >> 60), tag: tag)
+    }
+
+    /// splitmix64's finaliser: every input bit flips about half the output bits.
+    static func mix(_ value: UInt64) -> UInt64 {
+        var z = value &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 
     /// A new id in the same store partition as `other` (an instance's tasks live where the instance lives).

@@ -38,7 +38,7 @@ struct ReplicaScenarios {
 
         // A long poll parked on B wakes when A creates a task (pub/sub), long before its 10 s timeout.
         let subscriber = Task {
-            try await RedisSubscriber(endpoint: storeB.redis.endpoint, channel: storeB.keys.signals,
+            try await RedisSubscriber(endpoints: storeB.redis.endpoints, channel: storeB.keys.signals,
                                       logger: Logger(label: "test")) { b.announced(topics: [$0]) }.run()
         }
         defer { subscriber.cancel() }

@@ -13,9 +13,12 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
     /// The Redis store on the real server at `REDIS_URL` (scripts/test.sh starts one); each scenario in a
     /// namespace of its own. Without `REDIS_URL` the kind is left out, except under CI, where that is an error.
     case redis
+    /// The Redis store on the real 6-node Redis Cluster at `REDIS_CLUSTER` (scripts/test.sh starts one); left out
+    /// without it, except under CI.
+    case redisCluster
 
     static var allCases: [StoreKind] {
-        TestRedis.client == nil ? [.memory, .snapshotting] : [.memory, .snapshotting, .redis]
+        [.memory, .snapshotting] + (TestRedis.client == nil ? [] : [.redis]) + (TestRedis.cluster == nil ? [] : [.redisCluster])
     }
 
     var testDescription: String { rawValue }
@@ -26,6 +29,8 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
         case .snapshotting: SnapshottingStore(MemoryWorkflowStore())
         case .redis:
             RedisWorkflowStore(TestRedis.client!, keys: RedisKeys(namespace: "wf-test-\(IDGenerator.next()):"))
+        case .redisCluster:
+            RedisWorkflowStore(TestRedis.cluster!, keys: RedisKeys(namespace: "wf-test-\(IDGenerator.next()):"))
         }
     }
 }
@@ -39,6 +44,15 @@ enum TestRedis {
             return nil
         }
         do { return RedisClient(try RedisEndpoint(url: url)) } catch { fatalError("REDIS_URL: \(error)") }
+    }()
+
+    static let cluster: RedisClusterClient? = {
+        guard let nodes = ProcessInfo.processInfo.environment["REDIS_CLUSTER"], !nodes.isEmpty else {
+            precondition(ProcessInfo.processInfo.environment["CI"] == nil,
+                         "CI is set but REDIS_CLUSTER is not: the Redis Cluster conformance run must not be skipped in CI")
+            return nil
+        }
+        do { return try RedisClusterClient(nodes: nodes) } catch { fatalError("REDIS_CLUSTER: \(error)") }
     }()
 }
 

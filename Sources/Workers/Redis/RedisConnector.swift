@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// Anything that runs Redis commands: one server (`RedisClient`) or a Redis Cluster (`RedisClusterClient`).
+public protocol RedisConnector: Sendable {
+    /// The servers a subscriber may connect to (pub/sub reaches every node of a cluster).
+    var endpoints: [RedisEndpoint] { get }
+    /// Sends the commands and returns one reply each, in order; error replies are returned, not thrown.
+    func pipeline(_ commands: [RedisCommand]) async throws -> [RedisReply]
+    /// Makes a script known to every server that may run it.
+    func loadScript(_ script: RedisScript) async throws
+}
+
+extension RedisConnector {
+    /// Sends one command and returns its reply; an error reply is thrown.
+    @discardableResult
+    public func send(_ command: RedisCommand) async throws -> RedisReply {
+        let reply = try await pipeline([command])[0]
+        if case .error(let message) = reply { throw RedisError(.reply, message) }
+        return reply
+    }
+
+    @discardableResult
+    public func send(_ arguments: String...) async throws -> RedisReply { try await send(RedisCommand(arguments)) }
+
+    /// Runs a Lua script by its SHA, loading it once when the server does not know it yet (a restart, a failover).
+    public func evaluate(_ script: RedisScript, keys: [String], arguments: [[UInt8]]) async throws -> RedisReply {
+        let command = Self.evalsha(script, keys: keys, arguments: arguments)
+        var reply = try await pipeline([command])[0]
+        // Loaded again after a restart, a failover or a SCRIPT FLUSH (even one between the load and the retry).
+        for _ in 0..<3 {
+            guard case .error(let message) = reply, message.hasPrefix("NOSCRIPT") else { break }
+            try await loadScript(script)
+            reply = try await pipeline([command])[0]
+        }
+        if case .error(let message) = reply { throw RedisError(.reply, message) }
+        return reply
+    }
+
+    static func evalsha(_ script: RedisScript, keys: [String], arguments: [[UInt8]]) -> RedisCommand {
+        var command = RedisCommand(bytes: [Array("EVALSHA".utf8), Array(script.sha1.utf8), Array(String(keys.count).utf8)])
+        command.arguments += keys.map { Array($0.utf8) } + arguments
+        return command
+    }
+}
