@@ -23,7 +23,7 @@ struct VariableAPITests {
                 "d":{"value":1.5,"type":"Double"},"b":{"value":true,"type":"Boolean"},\
                 "dt":{"value":"2024-01-01T10:00:00.000+0100","type":"Date"},"j":{"value":"{\\"a\\":1}","type":"Json"},\
                 "n":{"value":null,"type":"Null"},"sh":{"value":3,"type":"Short"},"by":{"value":"AQID","type":"Bytes"},\
-                "lower":{"value":"7","type":"integer"},"x":{"value":"<a b=\\"1\\"/>","type":"Xml"}}
+                "lower":{"value":"7","type":"integer"},"x":{"value":"<a b=\\"1\\"/>","type":"Xml"},"sn":{"value":null,"type":"String"},"ln":{"value":null,"type":"long"}}
                 """)
             #expect(response.status == .ok)
             let variables = try #require(try response.json()["variables"])
@@ -39,6 +39,7 @@ struct VariableAPITests {
             #expect(variables["by"] == dto("Bytes", "AQID"))
             #expect(variables["lower"] == dto("Integer", 7), "lower-case type names (JS client) are accepted")
             #expect(variables["x"] == dto("Xml", #"<a b="1"/>"#), "Xml values are kept as their text")
+            #expect(variables["sn"] == dto("String", .null) && variables["ln"] == dto("Long", .null), "a null keeps its type")
         }
     }
 

@@ -78,6 +78,7 @@ extension RedisWorkflowStore {
         let id = commit.instance.id
         if let historic = commit.historicInstance { ops.hashSet("hist", id, Self.encode(historic)) }
         for activity in commit.startedActivities { ops.listPush("hact:" + id, Self.encode(activity)) }
+        for variable in commit.retiredVariables { ops.listPush("hvar:" + id, Self.encode(variable)) }
         for ended in commit.endedActivities {
             ops.hashSet("hactend:" + id, ended.id, Self.time(ended.at) + "\u{1F}" + (ended.canceled ? "1" : "0"))
         }

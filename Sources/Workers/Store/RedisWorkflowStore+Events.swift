@@ -124,6 +124,15 @@ extension RedisWorkflowStore {
         }
     }
 
+    public func retiredVariables(processInstanceID: String?) async throws -> [HistoricVariableInstance] {
+        var ids = processInstanceID.map { [$0] } ?? []
+        if processInstanceID == nil { ids = try await historicProcessInstances().map(\.id) }
+        let replies = try await redis.pipeline(ids.map {
+            RedisCommand("LRANGE", keys.prefix(RedisKeys.partition(of: $0)) + "hvar:" + $0, "0", "-1")
+        })
+        return try replies.flatMap(\.array).compactMap { try Self.decode(HistoricVariableInstance.self, $0) }
+    }
+
     public func deleteHistory(of instanceIDs: [String]) async throws {
         for id in instanceIDs {
             var ops = RedisOperations()
@@ -131,6 +140,7 @@ extension RedisWorkflowStore {
             ops.hashDelete("hend", id)
             ops.delete("hact:" + id)
             ops.delete("hactend:" + id)
+            ops.delete("hvar:" + id)
             ops.purgeClosedIncidents(instance: id)
             // Only ended instances: the check fails (a conflict) while the instance still runs.
             do {

@@ -18,6 +18,7 @@ extension Engine {
                        activityInstanceID: token.activityInstanceID, to: &result)
             }
         }
+        result += try await store.retiredVariables(processInstanceID: nil)
         for ended in try await store.historicProcessInstances() where ended.endTime != nil {
             for (name, value) in ended.finalVariables.sorted(by: { $0.key < $1.key }) {
                 result.append(HistoricVariableInstance(

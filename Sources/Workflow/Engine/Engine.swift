@@ -136,6 +136,7 @@ public final class Engine: Sendable {
             case .resolveIncidents(let execution): commit.resolvedExecutions.append(execution)
             case .activityStarted(let activity): commit.startedActivities.append(activity)
             case .activityEnded(let id, let at, let canceled): commit.endedActivities.append((id, at, canceled))
+            case .variablesRetired(let variables): commit.retiredVariables += variables
             case .instanceEnded(let state):
                 historic?.state = state
                 historic?.endTime = runtime.now

@@ -60,7 +60,7 @@ public struct HistoricIncident: Sendable, Hashable, Codable {
 }
 
 /// The latest value of one variable of one scope (Camunda's historic variable instance).
-public struct HistoricVariableInstance: Sendable, Hashable {
+public struct HistoricVariableInstance: Sendable, Hashable, Codable {
     /// `<scope or execution id>:<name>`: stable for the life of the variable.
     public let id: String
     public let name: String

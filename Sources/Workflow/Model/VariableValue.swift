@@ -16,6 +16,8 @@ public enum VariableValue: Sendable, Hashable, Codable {
     /// An XML document (Camunda Spin `Xml`), kept as its text.
     case xml(String)
     case null
+    /// A null of a named type (`{"value": null, "type": "String"}`): null to expressions, its type kept on the wire.
+    case typedNull(String)
     case bytes([UInt8])
     /// A serialized Java object as Camunda clients send it; kept verbatim.
     case object(serialized: String, objectTypeName: String?, serializationDataFormat: String?)
@@ -35,6 +37,7 @@ public enum VariableValue: Sendable, Hashable, Codable {
         case .json: "Json"
         case .xml: "Xml"
         case .null: "Null"
+        case .typedNull(let type): type
         case .bytes: "Bytes"
         case .object: "Object"
         case .file: "File"
@@ -53,7 +56,7 @@ public enum VariableValue: Sendable, Hashable, Codable {
         case .date(let value): .string(CamundaDate.format(value))
         case .json(let value): value
         case .xml(let text): .string(text)
-        case .null: .null
+        case .null, .typedNull: .null
         case .bytes(let value): .string(Data(value).base64EncodedString())
         case .object(let serialized, _, _): .string(serialized)
         case .file(let file): .string(file.filename)

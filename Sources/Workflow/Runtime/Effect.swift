@@ -19,6 +19,8 @@ public enum Effect: Sendable, Hashable {
     case resolveIncidents(executionID: String)
     case activityStarted(HistoricActivityInstance)
     case activityEnded(id: String, at: Date, canceled: Bool)
+    /// Local variables of an execution or a sub-process scope that ended, kept in the history.
+    case variablesRetired([HistoricVariableInstance])
     /// The instance ended; it leaves the runtime.
     case instanceEnded(HistoricProcessInstance.State)
 }

@@ -99,6 +99,7 @@ extension Runtime {
     mutating func cancelScope(_ scopeID: String) {
         for inner in instance.scopes.values where inner.parentID == scopeID { cancelScope(inner.id) }
         for token in instance.tokens.values where token.scopeID == scopeID { cancelToken(token.id) }
+        retire(scope: scopeID)
         instance.scopes[scopeID] = nil
     }
 

@@ -155,6 +155,7 @@ extension Runtime {
                 effects.append(.notifyParent(parent, .completed(instance.variables)))
             }
         case .subProcess:
+            retire(scope: scopeID)
             instance.scopes[scopeID] = nil
             if let owner = scope.ownerTokenID { leave(owner) }
         case .multiInstanceInner, .multiInstanceBody:

@@ -67,6 +67,7 @@ extension Runtime {
             if case .int(let index) = inner.variables["loopCounter"]?.expressionValue { loop.outputs[Int(index)] = value }
         }
         instance.tokens[tokenID] = nil
+        retire(scope: inner.id)
         instance.scopes[inner.id] = nil
         loop.completed += 1
         body.loop = loop

@@ -83,6 +83,25 @@ extension Runtime {
         guard let token = instance.tokens[tokenID], !endedActivities.contains(token.activityInstanceID) else { return }
         endedActivities.append(token.activityInstanceID)
         effects.append(.activityEnded(id: token.activityInstanceID, at: now, canceled: canceled))
+        retire(token.local, executionID: token.id, activityInstanceID: token.activityInstanceID)
+    }
+
+    /// Keeps the variables of an ending execution or scope in the history (Camunda's history keeps every variable).
+    mutating func retire(_ variables: [String: VariableValue], executionID: String, activityInstanceID: String) {
+        guard !variables.isEmpty else { return }
+        effects.append(.variablesRetired(variables.sorted { $0.key < $1.key }.map { name, value in
+            HistoricVariableInstance(
+                id: "\(activityInstanceID):\(name)", name: name, value: value, processInstanceID: instance.id,
+                processDefinitionID: instance.definitionID, processDefinitionKey: instance.definitionKey,
+                executionID: executionID, activityInstanceID: activityInstanceID, createTime: now)
+        }))
+    }
+
+    /// Retires a non-process scope's variables as it goes (a sub-process or multi-instance body ending).
+    mutating func retire(scope scopeID: String) {
+        guard let scope = instance.scopes[scopeID], scope.kind != .process else { return }
+        let owner = scope.ownerTokenID.flatMap { instance.tokens[$0] }
+        retire(scope.variables, executionID: owner?.id ?? scopeID, activityInstanceID: owner?.activityInstanceID ?? scopeID)
     }
 }
 

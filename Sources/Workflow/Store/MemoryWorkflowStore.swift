@@ -30,6 +30,7 @@ public final class MemoryWorkflowStore: WorkflowStore {
     struct InstanceHistory {
         var instance: HistoricProcessInstance
         var activities: [HistoricActivityInstance]
+        var retiredVariables: [HistoricVariableInstance] = []
     }
 
     /// One partition's tables behind their lock.
@@ -143,6 +144,7 @@ public final class MemoryWorkflowStore: WorkflowStore {
                 activities.reserveCapacity(commit.startedActivities.count + 2)
                 state.history[historic.id] = InstanceHistory(instance: historic, activities: activities)
             }
+            if !commit.retiredVariables.isEmpty { state.history[instance.id]?.retiredVariables += commit.retiredVariables }
             if commit.historicEnd != nil || !commit.startedActivities.isEmpty || !commit.endedActivities.isEmpty {
                 Self.record(commit, in: &state.history[instance.id])
             }
@@ -249,6 +251,13 @@ public final class MemoryWorkflowStore: WorkflowStore {
             return partition(of: processInstanceID).state.withLock { $0.history[processInstanceID]?.activities ?? [] }
         }
         return gather { $0.history.values.flatMap(\.activities) }.sorted { $0.startTime < $1.startTime }
+    }
+
+    public func retiredVariables(processInstanceID: String?) async throws -> [HistoricVariableInstance] {
+        if let processInstanceID {
+            return partition(of: processInstanceID).state.withLock { $0.history[processInstanceID]?.retiredVariables ?? [] }
+        }
+        return gather { $0.history.values.flatMap(\.retiredVariables) }
     }
 
     public func deleteHistory(of instanceIDs: [String]) async throws {

@@ -70,6 +70,8 @@ public protocol WorkflowStore: Sendable {
     func historicActivityInstances(processInstanceID: String?) async throws -> [HistoricActivityInstance]
     /// Open incidents and the resolved or deleted ones, oldest first.
     func historicIncidents() async throws -> [HistoricIncident]
+    /// Variables of ended executions and scopes (of one instance, or of all), in the order they ended.
+    func retiredVariables(processInstanceID: String?) async throws -> [HistoricVariableInstance]
     /// Forgets ended instances' history: their records, activities and closed incidents (a cascading deployment
     /// delete). Running instances are not touched.
     func deleteHistory(of instanceIDs: [String]) async throws
@@ -95,6 +97,8 @@ public struct InstanceCommit: Sendable {
     public var historicEnd: (state: HistoricProcessInstance.State, at: Date)?
     public var startedActivities: [HistoricActivityInstance] = []
     public var endedActivities: [(id: String, at: Date, canceled: Bool)] = []
+    /// Variables of executions and scopes that ended in this step.
+    public var retiredVariables: [HistoricVariableInstance] = []
 
     /// When the step happened (incident resolution and end times).
     public var time: Date

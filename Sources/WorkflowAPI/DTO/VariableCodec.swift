@@ -24,6 +24,11 @@ enum VariableCodec {
         guard let typeText = try dto.string("type"), !typeText.isEmpty else { return infer(value) }
         let type = typeText.prefix(1).lowercased() + typeText.dropFirst()
         let fail = { invalid("Cannot convert value '\(value.jsonText)' of type '\(typeText)' for variable '\(name)'") }
+        let known = ["string", "integer", "short", "long", "double", "number", "boolean", "date", "json", "xml", "bytes"]
+        if value == .null, known.contains(type) {
+            // Camunda keeps the type of a null: it comes back as {"value": null, "type": "String"}.
+            return .typedNull(type == "number" ? "Double" : type.prefix(1).uppercased() + type.dropFirst())
+        }
         if value == .null, type != "object" { return .null }
         switch type {
         case "string":
@@ -132,7 +137,7 @@ enum VariableCodec {
         case .date(let date): value = .string(CamundaDate.format(date))
         case .json(let json): value = .string(json.jsonText)
         case .xml(let text): value = .string(text)
-        case .null: value = .null
+        case .null, .typedNull: value = .null
         case .bytes(let bytes): value = .string(Data(bytes).base64EncodedString())
         case .object(let serialized, let typeName, let format):
             value = deserialize && format == "application/json"

@@ -76,6 +76,9 @@ final class SnapshottingStore: WorkflowStore {
     }
     func releaseLock(_ name: String, owner: String) async throws -> Bool { try await base.releaseLock(name, owner: owner) }
     func lock(_ name: String, now: Date) async throws -> DistributedLock? { try await base.lock(name, now: now) }
+    func retiredVariables(processInstanceID: String?) async throws -> [HistoricVariableInstance] {
+        try await base.retiredVariables(processInstanceID: processInstanceID)
+    }
     func deploymentsVersion() async throws -> Int64 { try await base.deploymentsVersion() }
     func deleteHistory(of instanceIDs: [String]) async throws { try await base.deleteHistory(of: instanceIDs) }
 }
