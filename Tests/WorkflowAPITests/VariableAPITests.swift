@@ -43,6 +43,19 @@ struct VariableAPITests {
         }
     }
 
+    @Test func transientVariablesAreNotStored() async throws {
+        let harness = try await APIHarness()
+        try await harness.run { client in
+            let id = try await client.start("two_steps", #"{"variables":{"t":{"value":"x","valueInfo":{"transient":true}},"p":{"value":1}}}"#)
+            #expect(try await client.call(.get, "/process-instance/\(id)/variables").json() == .object(["p": dto("Integer", 1)]))
+            let task = try #require(try await client.fetch("topic.a").first?["id"]?.stringValue)
+            let done = try await client.call(.post, "/external-task/\(task)/complete",
+                                             #"{"workerId":"w1","variables":{"s":{"value":2,"type":"Integer","valueInfo":{"transient":true}}}}"#)
+            #expect(done.status == .noContent)
+            #expect(try await client.call(.get, "/process-instance/\(id)/variables").json() == .object(["p": dto("Integer", 1)]))
+        }
+    }
+
     @Test func untypedValuesAreInferred() async throws {
         let harness = try await APIHarness()
         try await harness.run { client in

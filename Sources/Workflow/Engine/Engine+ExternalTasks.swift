@@ -133,11 +133,12 @@ extension Engine {
     /// Completes a task: sets the variables and moves the instance on.
     public func complete(
         _ taskID: String, workerID: String?, variables: [String: VariableValue] = [:],
-        localVariables: [String: VariableValue] = [:]
+        localVariables: [String: VariableValue] = [:], transient: Set<String> = []
     ) async throws {
         do {
             try await settle(taskID, workerID: workerID, verb: "Completion") { runtime throws(WorkflowError) in
                 try runtime.completeExternalTask(taskID, variables: variables, localVariables: localVariables)
+                runtime.forget(transient)
             }
         } catch let error as WorkflowError where error.code == .wrongWorker {
             let owner = (try? await store.externalTask(taskID))?.workerID ?? "null"
@@ -149,12 +150,13 @@ extension Engine {
     /// Reports a BPMN error: a matching error boundary event takes over, else the path ends.
     public func handleBpmnError(
         _ taskID: String, workerID: String?, errorCode: String?, errorMessage: String?,
-        variables: [String: VariableValue] = [:]
+        variables: [String: VariableValue] = [:], transient: Set<String> = []
     ) async throws {
         _ = try Self.required(workerID, "workerId")
         let errorCode = try Self.required(errorCode, "errorCode")
         try await settle(taskID, workerID: workerID, verb: "Bpmn error") { runtime throws(WorkflowError) in
             try runtime.handleBpmnError(taskID, code: errorCode, message: errorMessage, variables: variables)
+            runtime.forget(transient)
         }
     }
 }

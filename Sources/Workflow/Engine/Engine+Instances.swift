@@ -7,11 +7,12 @@ extension Engine {
     /// - Returns: the instance after that first step (`isEnded` when it already finished).
     public func startProcessInstance(
         _ process: DeployedProcess, businessKey: String?, variables: [String: VariableValue],
-        startNodeID: String? = nil
+        startNodeID: String? = nil, transient: Set<String> = []
     ) async throws -> ProcessInstance {
-        let runtime = try Runtime.start(
+        var runtime = try Runtime.start(
             process: process, businessKey: businessKey, variables: variables, startNodeID: startNodeID,
             now: clock.now())
+        runtime.forget(transient)
         try await commit(runtime, isNew: true)
         return runtime.instance
     }

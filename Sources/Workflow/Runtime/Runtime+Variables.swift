@@ -86,6 +86,22 @@ extension Runtime {
         retire(token.local, executionID: token.id, activityInstanceID: token.activityInstanceID)
     }
 
+    /// Drops transient variables (Camunda's `valueInfo.transient`) once the step that brought them has run: they
+    /// were visible to its conditions and mappings, and are never stored.
+    public mutating func forget(_ names: Set<String>) {
+        guard !names.isEmpty else { return }
+        for scope in instance.scopes.values where names.contains(where: { scope.variables[$0] != nil }) {
+            instance.scopes.update(scope.id) { scope in for name in names { scope.variables[name] = nil } }
+        }
+        for token in instance.tokens.values where names.contains(where: { token.local[$0] != nil }) {
+            instance.tokens.update(token.id) { token in for name in names { token.local[name] = nil } }
+        }
+        effects = effects.map { effect in
+            guard case .variablesRetired(let variables) = effect else { return effect }
+            return .variablesRetired(variables.filter { !names.contains($0.name) })
+        }
+    }
+
     /// Keeps the variables of an ending execution or scope in the history (Camunda's history keeps every variable).
     mutating func retire(_ variables: [String: VariableValue], executionID: String, activityInstanceID: String) {
         guard !variables.isEmpty else { return }

@@ -135,7 +135,9 @@ struct ExternalTaskController<Context: ConnectionAwareContext> {
         try await engine.complete(
             try context.parameters.require("id"), workerID: try body.string("workerId"),
             variables: try VariableCodec.decode(try body.object("variables")),
-            localVariables: try VariableCodec.decode(try body.object("localVariables")))
+            localVariables: try VariableCodec.decode(try body.object("localVariables")),
+            transient: VariableCodec.transientNames(try body.object("variables"))
+                .union(VariableCodec.transientNames(try body.object("localVariables"))))
         return JSONResponse.noContent
     }
 
@@ -155,7 +157,8 @@ struct ExternalTaskController<Context: ConnectionAwareContext> {
         try await engine.handleBpmnError(
             try context.parameters.require("id"), workerID: try body.string("workerId"),
             errorCode: try body.string("errorCode"), errorMessage: try body.string("errorMessage"),
-            variables: try VariableCodec.decode(try body.object("variables")))
+            variables: try VariableCodec.decode(try body.object("variables")),
+            transient: VariableCodec.transientNames(try body.object("variables")))
         return JSONResponse.noContent
     }
 

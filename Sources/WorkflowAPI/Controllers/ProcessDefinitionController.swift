@@ -159,7 +159,8 @@ struct ProcessDefinitionController<Context: RequestContext> {
                                        message: "Cannot instantiate process definition \(process.id): \(error.message)")
         }
         let instance = try await engine.startProcessInstance(
-            process, businessKey: try body.string("businessKey"), variables: variables)
+            process, businessKey: try body.string("businessKey"), variables: variables,
+            transient: VariableCodec.transientNames(try body.object("variables")))
         var dto = DTO.processInstance(
             instance, tenantID: process.tenantID, links: DTO.link(base, "/process-instance/\(instance.id)"))
         if try body.bool("withVariablesInReturn") == true {

@@ -5,6 +5,16 @@ import Workflow
 
 /// Camunda's VariableValueDto `{"value","type","valueInfo"}` to and from `VariableValue`.
 enum VariableCodec {
+    /// The names of a `{name: VariableValueDto}` map whose `valueInfo.transient` is true: usable in the step they
+    /// come with, never stored.
+    static func transientNames(_ dtos: JSONObject?) -> Set<String> {
+        Set((dtos?.members ?? [:]).compactMap { name, dto in
+            guard case .object(let fields) = dto, case .object(let info)? = fields["valueInfo"],
+                  info["transient"] == .bool(true) else { return nil }
+            return name
+        })
+    }
+
     /// Reads a `{name: VariableValueDto}` map. Untyped values get their type from the JSON value.
     static func decode(_ dtos: JSONObject?) throws -> [String: VariableValue] {
         guard let dtos else { return [:] }

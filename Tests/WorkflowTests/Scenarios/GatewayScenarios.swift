@@ -17,6 +17,23 @@ struct GatewayScenarios {
         \(chain("big", "end")) \(flow("medium", "end")) \(flow("small", "end"))
         """)
 
+    /// Transient variables (Camunda's `valueInfo.transient`) steer the step they come with and are never stored.
+    @Test(arguments: StoreKind.allCases)
+    func transientVariablesDecideButAreNotKept(kind: StoreKind) async throws {
+        let harness = try await Harness(kind, Self.exclusive)
+        let engine = harness.engine
+        let id = try await engine.startProcessInstance(
+            engine.latestProcess(key: "p"), businessKey: nil, variables: ["amount": .integer(5000), "kept": .boolean(true)],
+            transient: ["amount"]).id
+        #expect(try await harness.openTopics(id) == ["big"], "the condition saw the transient value")
+        #expect(try await harness.variables(id) == ["kept": .boolean(true)], "and it was not stored")
+        let task = try #require(try await harness.fetch("big")).task
+        try await engine.complete(task.id, workerID: "worker", variables: ["secret": .string("s"), "result": .integer(1)],
+                                  transient: ["secret"])
+        #expect(try await harness.state(id) == .completed)
+        #expect(try await engine.store.historicProcessInstance(id)?.finalVariables == ["kept": .boolean(true), "result": .integer(1)])
+    }
+
     @Test(arguments: StoreKind.allCases)
     func exclusiveTakesFirstMatchElseDefault(kind: StoreKind) async throws {
         let harness = try await Harness(kind, Self.exclusive)
