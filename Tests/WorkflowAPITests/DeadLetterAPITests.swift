@@ -24,4 +24,18 @@ struct DeadLetterAPITests {
             try await client.call(.post, "/dead-letter/nope/retry", "{}").expectError(.notFound, type: "RestException")
         }
     }
+
+    @Test func engineIncidentsAreNotResolvedByDelete() async throws {
+        let harness = try await APIHarness()
+        try await harness.run { client in
+            _ = try await client.start()
+            let id = try #require(try await client.fetch("topic.a").first?["id"]?.stringValue)
+            _ = try await client.call(.post, "/external-task/\(id)/failure", #"{"workerId":"w1","retries":0}"#)
+            let incident = try #require(try await client.call(.get, "/incident").json()[0]?["id"]?.stringValue)
+            let message = try await client.call(.delete, "/incident/\(incident)").expectError(.badRequest, type: "BadUserRequestException")
+            #expect(message == "Cannot resolve an incident of type failedExternalTask")
+            try await client.call(.delete, "/incident/nope").expectError(.notFound, type: "InvalidRequestException")
+            #expect(try await client.call(.get, "/incident/count").json() == ["count": 1], "nothing was lost")
+        }
+    }
 }

@@ -62,4 +62,14 @@ extension EngineController {
         }
         return JSONResponse.make(dto(incident))
     }
+
+    /// `DELETE /incident/{id}`: Camunda resolves only custom incidents this way; the engine's own kinds are resolved
+    /// by fixing their cause (retries for `failedExternalTask`), so those answer 400 as Camunda does.
+    @Sendable func resolveIncident(_ request: Request, context: Context) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard let incident = try await engine.store.incidents().first(where: { $0.id == id }) else {
+            throw WorkflowError(.notFound, "Cannot find an incident with id '\(id)'")
+        }
+        throw WorkflowError(.badUserRequest, "Cannot resolve an incident of type \(incident.type)")
+    }
 }

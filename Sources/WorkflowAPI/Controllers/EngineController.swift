@@ -13,6 +13,7 @@ struct EngineController<Context: RequestContext> {
         group.get("incident", use: incidents)
         group.get("incident/count", use: incidentCount)
         group.get("incident/:id", use: incident)
+        group.delete("incident/:id", use: resolveIncident)
         group.get("task", use: userTasks)
         group.post("task/:id/complete", use: completeUserTask)
     }

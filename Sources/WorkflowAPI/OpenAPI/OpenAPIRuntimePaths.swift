@@ -148,6 +148,8 @@ enum OpenAPIRuntimePaths {
                query: incidentQuery, success: P.count),
             Op(method: "get", path: "/incident/{id}", id: "getIncident", summary: "An open incident",
                success: P.one("IncidentDto")),
+            Op(method: "delete", path: "/incident/{id}", id: "resolveIncident",
+               summary: "Resolve a custom incident (the engine's own kinds answer 400)", success: .noContent),
             Op(method: "get", path: "/task", id: "getTasks", summary: "Open user tasks",
                query: ["processInstanceId": text], success: P.array("TaskDto")),
             Op(method: "post", path: "/task/{id}/complete", id: "complete", summary: "Complete a user task",
