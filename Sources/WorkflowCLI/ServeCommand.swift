@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
+import BPMN
 import Foundation
 import Hummingbird
 import Logging
@@ -22,10 +23,29 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The Redis server of --store redis, redis://HOST:PORT.")
     var redisURL = ProcessInfo.processInfo.environment["WORKFLOW_REDIS_URL"]
         ?? ProcessInfo.processInfo.environment["REDIS_URL"] ?? "redis://127.0.0.1:6379"
+    @Option(name: .customLong("topic-pool"), parsing: .singleValue,
+            help: "TOPIC=POOL: the worker pool type of a topic whose model names none (repeatable; also WORKFLOW_TOPIC_POOLS, comma-separated).")
+    var topicPoolOptions: [String] = []
     @Option(help: "A Redis Cluster instead of --redis-url: some of its nodes, HOST:PORT,HOST:PORT,...")
     var redisCluster = ProcessInfo.processInfo.environment["WORKFLOW_REDIS_CLUSTER"]
 
+    /// `--topic-pool` and `WORKFLOW_TOPIC_POOLS` as a map.
+    func topicPools() throws -> [String: WorkerPoolType] {
+        let fromEnvironment = (ProcessInfo.processInfo.environment["WORKFLOW_TOPIC_POOLS"] ?? "").split(separator: ",").map(String.init)
+        var pools: [String: WorkerPoolType] = [:]
+        for entry in fromEnvironment + topicPoolOptions where !entry.trimmingCharacters(in: .whitespaces).isEmpty {
+            let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, let pool = WorkerPoolType(lenient: parts[1]) else {
+                throw ValidationError("--topic-pool '\(entry)': expected TOPIC=POOL with POOL one of "
+                    + WorkerPoolType.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            pools[parts[0]] = pool
+        }
+        return pools
+    }
+
     func validate() throws {
+        _ = try topicPools()
         guard ["memory", "redis"].contains(store) else { throw ValidationError("--store must be memory or redis") }
         if store == "redis" {
             do {
@@ -62,7 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "workflow")
         let store = try await makeStore(logger: logger)
-        let engine = Engine(store: store, logger: logger)
+        let engine = Engine(store: store, logger: logger, topicPools: try topicPools())
         try await engine.loadRepository()
         var services: [any Service] = [TimerService(engine: engine), RepositorySyncService(engine: engine)]
         if let redis = store as? RedisWorkflowStore {

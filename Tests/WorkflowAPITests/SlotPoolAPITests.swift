@@ -26,4 +26,29 @@ struct SlotPoolAPITests {
             try await client.call(.put, "/slot-pool/bad%20name", #"{"slots":1}"#).expectError(.badRequest, type: "InvalidRequestException")
         }
     }
+
+    @Test func workerPoolCountsAndScopedFetch() async throws {
+        let harness = try await APIHarness()
+        try await harness.run { client in
+            _ = try await client.start()
+            let pools = try await client.call(.get, "/worker-pool").json()
+            #expect(pools.arrayValue?.count == 5)
+            #expect(pools.arrayValue?.first { $0["pool"] == "GENERAL_PURPOSE" } == ["pool": "GENERAL_PURPOSE", "queued": 1, "inFlight": 0])
+        }
+    }
+
+    @Test func fetchScopedToAWorkerPool() async throws {
+        let harness = try await APIHarness()
+        try await harness.run { client in
+            _ = try await client.start()
+            let body = { (pool: String) in
+                #"{"workerId":"w","maxTasks":5,"workerPool":"\#(pool)","topics":[{"topicName":"topic.a","lockDuration":1000}]}"#
+            }
+            #expect(try await client.call(.post, "/external-task/fetchAndLock", body("cpu")).json() == .array([]))
+            #expect(try await client.call(.post, "/external-task/fetchAndLock", body("GENERAL_PURPOSE")).json().arrayValue?.count == 1)
+            try await client.call(.post, "/external-task/fetchAndLock", body("GPU")).expectError(.badRequest, type: "InvalidRequestException")
+            let pools = try await client.call(.get, "/worker-pool").json()
+            #expect(pools.arrayValue?.first { $0["pool"] == "GENERAL_PURPOSE" } == ["pool": "GENERAL_PURPOSE", "queued": 0, "inFlight": 1])
+        }
+    }
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import BPMN
 import Foundation
 import Workflow
 
@@ -37,13 +38,15 @@ struct RedisOperations {
         hashSet("task", task.id, RedisWorkflowStore.encode(task))
         hashSet("tver", task.id, String(task.version))
         hashDelete("tlock", task.id)
-        hashSet("tq", task.id, [task.topicName, score, member, task.slotPool ?? "", String(task.slots)].joined(separator: "\u{1F}"))
+        hashSet("tq", task.id, [task.topicName, score, member, task.slotPool ?? "", String(task.slots), task.workerPool.rawValue]
+            .joined(separator: "\u{1F}"))
         unqueue(task.id)
         guard (task.retries ?? 1) > 0, !task.suspended else { return }
         if let until = task.lockExpirationTime {
             sortedSetAdd("delayed", RedisWorkflowStore.time(until), task.id)
         } else {
             sortedSetAdd(RedisKeys.ready(task.topicName), score, member)
+            sortedSetAdd("pq:" + task.workerPool.rawValue, "0", task.id)
             publish(channel, task.topicName)
         }
     }
@@ -55,6 +58,15 @@ struct RedisOperations {
     static func member(_ task: ExternalTask) -> String {
         let digits = String(task.sequence)
         return String(repeating: "0", count: max(0, 16 - digits.count)) + digits + task.id
+    }
+
+    /// Records a lease change in the task's worker pool counts (`pl:<pool>`, task id by lease expiry).
+    mutating func lease(_ change: SlotChange, of task: ExternalTask) {
+        switch change {
+        case .keep: break
+        case .hold(let until): sortedSetAdd("pl:" + task.workerPool.rawValue, RedisWorkflowStore.time(until), task.id)
+        case .release: arguments += ["R", "pl:" + task.workerPool.rawValue, task.id].map { Array($0.utf8) }
+        }
     }
 
     mutating func addIncident(_ incident: Incident) {

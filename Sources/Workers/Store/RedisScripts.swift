@@ -23,6 +23,10 @@ enum RedisScripts {
         if info then
           local f = split(info)
           redis.call('ZADD', p .. 'ready:' .. f[1], f[2], f[3])
+          if f[6] then
+            redis.call('ZADD', p .. 'pq:' .. f[6], 0, id)
+            redis.call('ZREM', p .. 'pl:' .. f[6], id)
+          end
         end
         redis.call('ZREM', p .. 'delayed', id)
       end
@@ -45,6 +49,7 @@ enum RedisScripts {
       if info then
         local f = split(info)
         redis.call('ZREM', p .. 'ready:' .. f[1], f[3])
+        if f[6] then redis.call('ZREM', p .. 'pq:' .. f[6], id) end
       end
       redis.call('ZREM', p .. 'delayed', id)
     end
@@ -53,6 +58,7 @@ enum RedisScripts {
       if info then
         local f = split(info)
         if f[4] and f[4] ~= '' then table.insert(released, f[4] .. US .. id) end
+        if f[6] then redis.call('ZREM', p .. 'pl:' .. f[6], id) end
       end
       unqueue(id)
       redis.call('HDEL', p .. 'tq', id)
@@ -65,6 +71,11 @@ enum RedisScripts {
     local function lock(topic, member, worker, expiry, score)
       redis.call('ZREM', p .. 'ready:' .. topic, member)
       local id = string.sub(member, 17)
+      local f = split(redis.call('HGET', p .. 'tq', id) or '')
+      if f[6] then
+        redis.call('ZREM', p .. 'pq:' .. f[6], id)
+        redis.call('ZADD', p .. 'pl:' .. f[6], score, id)
+      end
       local version = redis.call('HINCRBY', p .. 'tver', id, 1)
       redis.call('HSET', p .. 'tlock', id, worker .. US .. expiry)
       redis.call('ZADD', p .. 'delayed', score, id)

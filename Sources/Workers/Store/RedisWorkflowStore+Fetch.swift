@@ -15,7 +15,8 @@ extension RedisWorkflowStore {
         let expiries = Dictionary(lockDurations.map {
             ($0.topic, Self.time(now.addingTimeInterval(Double($0.milliseconds) / 1000)))
         }) { first, _ in first }
-        let plain = !request.usePriority && request.createTimeAscending != false && request.topics.allSatisfy { !$0.hasFilters }
+        let plain = !request.usePriority && request.createTimeAscending != false && request.workerPool == nil
+            && request.topics.allSatisfy { !$0.hasFilters }
         let locked = plain
             ? try await lockPlain(request, topics: lockDurations.map(\.topic), expiries: expiries, now: now)
             : try await lockChosen(request, topics: lockDurations.map(\.topic), expiries: expiries, now: now)
@@ -103,7 +104,7 @@ extension RedisWorkflowStore {
         async throws -> [ExternalTask]
     {
         let needsVariables = request.topics.contains { !$0.processVariables.isEmpty }
-        let limit = request.createTimeAscending == false || request.topics.contains(where: \.hasFilters)
+        let limit = request.createTimeAscending == false || request.topics.contains(where: \.hasFilters) || request.workerPool != nil
             ? 1000 : request.maxTasks
         var locked: [ExternalTask] = []
         /// Tasks of a full slot pool (or taken meanwhile): not tried again in this fetch.
@@ -133,7 +134,7 @@ extension RedisWorkflowStore {
             }
             let variables = needsVariables ? try await instances(ids: Set(candidates.map(\.task.processInstanceID))) : [:]
             candidates = candidates.filter { candidate in
-                request.topics.contains { $0.accepts(candidate.task) { variables[candidate.task.processInstanceID]?.variables ?? [:] } }
+                request.accepts(candidate.task) { variables[candidate.task.processInstanceID]?.variables ?? [:] }
             }
             candidates.sort { left, right in
                 if request.createTimeAscending == false {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import BPMN
 import Foundation
 import Workflow
 
@@ -57,6 +58,31 @@ extension RedisWorkflowStore {
             let held = Self.fields(replies[index * 3 + 2])
             let occupied = held.reduce(0) { $0 + (live.contains($1.key) ? Int($1.value.integer ?? 0) : 0) }
             return SlotPool(name: name, slots: size, occupiedSlots: occupied)
+        }
+    }
+
+    /// Per worker pool type, from each partition's pool sets (`pq:<pool>` queued, `pl:<pool>` leased by expiry):
+    /// three O(log n) reads per partition and pool, in one round trip.
+    public func poolStatistics(now: Date) async throws -> [WorkerPoolStatistics] {
+        let pools = WorkerPoolType.allCases
+        var commands: [RedisCommand] = []
+        for partition in 0..<RedisKeys.partitions {
+            let prefix = keys.prefix(partition)
+            for pool in pools {
+                commands += [RedisCommand("ZCARD", prefix + "pq:" + pool.rawValue),
+                             RedisCommand("ZCOUNT", prefix + "pl:" + pool.rawValue, "-inf", Self.time(now)),
+                             RedisCommand("ZCOUNT", prefix + "pl:" + pool.rawValue, "(" + Self.time(now), "+inf")]
+            }
+        }
+        let replies = try await pipelineChecked(commands)
+        return pools.enumerated().map { index, pool in
+            var queued = 0, inFlight = 0
+            for partition in 0..<RedisKeys.partitions {
+                let base = (partition * pools.count + index) * 3
+                queued += Int(replies[base].integer ?? 0) + Int(replies[base + 1].integer ?? 0)
+                inFlight += Int(replies[base + 2].integer ?? 0)
+            }
+            return WorkerPoolStatistics(pool: pool, queued: queued, inFlight: inFlight)
         }
     }
 

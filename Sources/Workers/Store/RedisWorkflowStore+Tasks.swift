@@ -62,6 +62,7 @@ extension RedisWorkflowStore {
     public func updateExternalTask(_ task: ExternalTask, incident: IncidentChange, slots: SlotChange) async throws {
         var ops = RedisOperations()
         ops.file(task, signals: keys.signals)
+        ops.lease(slots, of: task)
         switch incident {
         case .none: break
         case .raise(let incident): ops.addIncident(incident)

@@ -36,9 +36,13 @@ public final class Engine: Sendable {
 
     /// The back-off of failures reported without a `retryTimeout`.
     public let retryPolicy: RetryPolicy
+    /// The worker pool type of topics whose model names none (server configuration); the rest are general purpose.
+    public let topicPools: [String: WorkerPoolType]
 
     public init(store: any WorkflowStore, clock: any WorkflowClock = SystemClock(),
-                logger: Logger = Logger(label: "workflow.engine"), retryPolicy: RetryPolicy = RetryPolicy()) {
+                logger: Logger = Logger(label: "workflow.engine"), retryPolicy: RetryPolicy = RetryPolicy(),
+                topicPools: [String: WorkerPoolType] = [:]) {
+        self.topicPools = topicPools
         self.store = store
         self.clock = clock
         self.logger = logger
@@ -125,7 +129,10 @@ public final class Engine: Sendable {
         }
         for effect in runtime.effects {
             switch effect {
-            case .createExternalTask(let task): commit.createdTasks.append(task)
+            case .createExternalTask(var task):
+                // A pool named in the model wins; else the server's configuration for the topic.
+                if task.extensionProperties["workerPool"] == nil, let pool = topicPools[task.topicName] { task.workerPool = pool }
+                commit.createdTasks.append(task)
             case .deleteExternalTask(let id):
                 if let deletedTask, deletedTask.id == id { commit.deletedTasks.append((id, deletedTask.version)) } else {
                     commit.cancelledTasks.append(id)

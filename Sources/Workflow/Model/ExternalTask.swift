@@ -27,7 +27,7 @@ public struct ExternalTask: Sendable, Hashable, Codable {
     public var errorDetails: String?
     public var suspended: Bool = false
     public let extensionProperties: [String: String]
-    public let workerPool: WorkerPoolType
+    public internal(set) var workerPool: WorkerPoolType
     public let slotPool: String?
     public let slots: Int
     /// Incremented on every change; a store rejects writes based on an older version.

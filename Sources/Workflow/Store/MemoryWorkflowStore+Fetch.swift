@@ -40,7 +40,10 @@ extension MemoryWorkflowStore {
     /// The rare `sorting: createTime desc` fetch: a scan of the topics' tasks, newest first.
     private func lockNewestFirst(_ request: FetchRequest, now: Date) -> [ExternalTask] {
         var candidates = gather { state in
-            state.tasks.values.filter { task in task.isFetchable(at: now) && request.topics.contains { state.matches(task, $0) } }
+            state.tasks.values.filter { (task: ExternalTask) -> Bool in
+                task.isFetchable(at: now) && (request.workerPool == nil || task.workerPool == request.workerPool)
+                    && request.topics.contains { state.matches(task, $0) }
+            }
         }
         candidates.sort { left, right in
             if request.usePriority, left.priority != right.priority { return left.priority > right.priority }
@@ -82,7 +85,8 @@ extension MemoryWorkflowStore.State {
         let instances = self.instances
         let slots = self.slots
         return queue.take(topics: names, limit: limit, tasks: tasks) { task in
-            guard task.isFetchable(at: now), let topic = request.topics.first(where: {
+            guard task.isFetchable(at: now), request.workerPool == nil || task.workerPool == request.workerPool,
+                  let topic = request.topics.first(where: {
                 $0.topicName == task.topicName && Self.matches(task, $0, instances: instances)
             }) else { return false }
             guard acquiring else { return slots.fits(task, now: now) }
@@ -99,6 +103,7 @@ extension MemoryWorkflowStore.State {
         task.version += 1
         tasks[id] = task
         queue.file(task)
+        leased.insert(id)
         return task
     }
 }

@@ -8,6 +8,7 @@ extension MemoryWorkflowStore.State {
         guard let task = tasks.removeValue(forKey: id) else { return }
         queue.remove(id)
         slots.release(task)
+        leased.remove(id)
         if incidentsByInstance[task.processInstanceID] != nil {
             removeIncidents(of: task.processInstanceID, at: time, as: incidentState) { $0.configuration == id }
         }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import BPMN
 import Foundation
 import Synchronization
 
@@ -24,6 +25,8 @@ public final class MemoryWorkflowStore: WorkflowStore {
         var history: [String: InstanceHistory] = [:]
         /// Incidents no longer open, in the order they closed.
         var closedIncidents: [HistoricIncident] = []
+        /// Tasks a worker leased (a fetch, `lock`), as opposed to ones backing off after a failure.
+        var leased: Set<String> = []
     }
 
     /// An instance's history record and its activity instances in start order (a handful: an array beats a table).
@@ -194,6 +197,11 @@ public final class MemoryWorkflowStore: WorkflowStore {
             state.tasks[task.id] = task
             state.queue.file(task)
             state.slots.apply(change, to: task)
+            switch change {
+            case .keep: break
+            case .hold: state.leased.insert(task.id)
+            case .release: state.leased.remove(task.id)
+            }
             switch incident {
             case .none: break
             case .raise(let incident): state.addIncident(incident)
@@ -271,6 +279,23 @@ public final class MemoryWorkflowStore: WorkflowStore {
     }
 
     public func slotPools(now: Date) async throws -> [SlotPool] { slots.pools(now: now) }
+
+    /// A scan of every partition's tasks (the embedded store holds few enough for that to be cheap).
+    public func poolStatistics(now: Date) async throws -> [WorkerPoolStatistics] {
+        var queued: [WorkerPoolType: Int] = [:], inFlight: [WorkerPoolType: Int] = [:]
+        for partition in partitions {
+            partition.state.withLock { state in
+                for task in state.tasks.values {
+                    if task.isFetchable(at: now) {
+                        queued[task.workerPool, default: 0] += 1
+                    } else if state.leased.contains(task.id), task.isLocked(at: now) {
+                        inFlight[task.workerPool, default: 0] += 1
+                    }
+                }
+            }
+        }
+        return WorkerPoolType.allCases.map { WorkerPoolStatistics(pool: $0, queued: queued[$0] ?? 0, inFlight: inFlight[$0] ?? 0) }
+    }
 
     public func resizeSlotPool(_ name: String, slots size: Int) async throws { slots.resize(name, slots: size) }
 }

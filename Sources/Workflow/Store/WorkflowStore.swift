@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import BPMN
 import Foundation
 
 /// The engine's state store: the port every store (embedded memory, Redis) implements.
@@ -37,6 +38,9 @@ public protocol WorkflowStore: Sendable {
     /// answer earlier (e.g. across all topics): a long poll woken early fetches again and goes back to waiting.
     func nextFetchableTime(topics: Set<String>, after now: Date) async throws -> Date?
     func userTasks() async throws -> [UserTask]
+
+    /// Queued and leased tasks per worker pool type, as the scaler reads them.
+    func poolStatistics(now: Date) async throws -> [WorkerPoolStatistics]
 
     // MARK: Slot pools
     /// Every pool: the default ones, those resized, and those holding slots.
@@ -151,6 +155,21 @@ public struct StartTimer: Sendable, Hashable, Codable {
     public var firedCount: Int
 }
 
+/// The load of one worker pool type.
+public struct WorkerPoolStatistics: Sendable, Hashable {
+    public let pool: WorkerPoolType
+    /// Tasks that a fetch could lease now (waiting in the queue, or whose lease ran out).
+    public let queued: Int
+    /// Tasks leased by a worker whose lease has not run out.
+    public let inFlight: Int
+
+    public init(pool: WorkerPoolType, queued: Int, inFlight: Int) {
+        self.pool = pool
+        self.queued = queued
+        self.inFlight = inFlight
+    }
+}
+
 /// A fetch-and-lock request.
 public struct FetchRequest: Sendable {
     public struct Topic: Sendable {
@@ -201,7 +220,14 @@ public struct FetchRequest: Sendable {
     public var usePriority: Bool
     /// Sort by create time: nil, ascending (true) or descending (false); applied after priority.
     public var createTimeAscending: Bool?
+    /// Only tasks of this worker pool type (a worker of a typed pool fetching for its pool).
+    public var workerPool: WorkerPoolType?
     public var topics: [Topic]
+
+    /// Whether one of the topics (and the pool scope) accepts the task.
+    public func accepts(_ task: ExternalTask, variables: () -> [String: VariableValue]) -> Bool {
+        (workerPool == nil || task.workerPool == workerPool) && topics.contains { $0.accepts(task, variables: variables) }
+    }
 
     public init(workerID: String, maxTasks: Int, usePriority: Bool, topics: [Topic]) {
         self.workerID = workerID

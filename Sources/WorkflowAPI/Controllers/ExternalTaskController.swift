@@ -53,6 +53,14 @@ struct ExternalTaskController<Context: ConnectionAwareContext> {
             }
             fetch.createTimeAscending = order == "asc"
         }
+        if let pool = try body.string("workerPool") {
+            // Not Camunda's: a worker of a typed pool fetches only its pool's tasks.
+            guard let type = WorkerPoolType(lenient: pool) else {
+                throw WorkflowError(.invalidRequest, "workerPool '\(pool)' is not one of "
+                    + WorkerPoolType.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            fetch.workerPool = type
+        }
         var selections: [String: Engine.VariableSelection] = [:]
         var extensionTopics: Set<String> = [], deserializeTopics: Set<String> = []
         for topic in try body.objects("topics") ?? [] {

@@ -4,7 +4,8 @@ import Foundation
 import Hummingbird
 import Workflow
 
-/// `/slot-pool`: the slot pools (global lease limits, as Airflow's pools), listed and resized at run time.
+/// `/slot-pool`: the slot pools (global lease limits, as Airflow's pools), listed and resized at run time; and
+/// `/worker-pool`: the load of each typed worker pool.
 /// Not part of Camunda's API; the shapes follow its conventions (JSON, `{type, message, code}` errors).
 struct SlotPoolController<Context: RequestContext> {
     let engine: Engine
@@ -13,6 +14,15 @@ struct SlotPoolController<Context: RequestContext> {
         group.get("slot-pool", use: list)
         group.get("slot-pool/:name", use: get)
         group.put("slot-pool/:name", use: resize)
+        group.get("worker-pool", use: workerPools)
+    }
+
+    /// `GET /worker-pool`: per worker pool type, the tasks queued and leased now (what the scaler reads).
+    @Sendable func workerPools(_ request: Request, context: Context) async throws -> Response {
+        let statistics = try await engine.store.poolStatistics(now: engine.clock.now())
+        return JSONResponse.make(.array(statistics.map { pool in
+            .object(["pool": .string(pool.pool.rawValue), "queued": .int(Int64(pool.queued)), "inFlight": .int(Int64(pool.inFlight))])
+        }))
     }
 
     static func dto(_ pool: SlotPool) -> ExpressionValue {

@@ -67,6 +67,7 @@ enum OpenAPIComponents {
                 "asyncResponseTimeout": S.nullable(["type": "integer", "format": "int64", "minimum": 0, "maximum": 1_800_000]),
                 "topics": S.nullable(S.array(S.ref("FetchExternalTaskTopicDto"))),
                 "sorting": S.nullable(S.array(S.object(["sortBy": S.string, "sortOrder": S.string], strict: false))),
+                "workerPool": S.nullable(S.string),
             ], strict: false),
             "CompleteExternalTaskDto": S.object(
                 ["workerId": S.string, "variables": S.nullable(variables), "localVariables": S.nullable(variables)],

@@ -79,6 +79,7 @@ final class SnapshottingStore: WorkflowStore {
     func retiredVariables(processInstanceID: String?) async throws -> [HistoricVariableInstance] {
         try await base.retiredVariables(processInstanceID: processInstanceID)
     }
+    func poolStatistics(now: Date) async throws -> [WorkerPoolStatistics] { try await base.poolStatistics(now: now) }
     func deploymentsVersion() async throws -> Int64 { try await base.deploymentsVersion() }
     func deleteHistory(of instanceIDs: [String]) async throws { try await base.deleteHistory(of: instanceIDs) }
 }

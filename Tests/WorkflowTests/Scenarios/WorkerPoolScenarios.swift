@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+import BPMN
+import Foundation
+import Testing
+import Workflow
+
+/// Typed worker pools on every store: a topic's pool from the model or the server's configuration, fetches scoped
+/// to a pool, and each pool's queued and leased counts.
+struct WorkerPoolScenarios {
+    static func pooled(_ id: String, topic: String, pool: String?) -> String {
+        let property = pool.map {
+            "<bpmn:extensionElements><camunda:properties><camunda:property name=\"workerPool\" value=\"\($0)\"/></camunda:properties></bpmn:extensionElements>"
+        } ?? ""
+        return bpmn("\(start) \(task("t", topic, body: property)) \(end) \(chain("start", "t", "end"))", id: id)
+    }
+
+    static func counts(_ engine: Engine, _ pool: WorkerPoolType) async throws -> (queued: Int, inFlight: Int) {
+        let statistics = try await engine.store.poolStatistics(now: engine.clock.now()).first { $0.pool == pool }
+        return (statistics?.queued ?? -1, statistics?.inFlight ?? -1)
+    }
+
+    static func fetch(_ engine: Engine, _ pool: WorkerPoolType?, topics: [String] = ["shared", "other"]) async throws -> [ExternalTask] {
+        var request = FetchRequest(workerID: "w", maxTasks: 10, usePriority: false,
+                                   topics: topics.map { .init(topicName: $0, lockDuration: 10_000) })
+        request.workerPool = pool
+        return try await engine.fetchAndLock(request).map(\.task)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func poolsFromModelOrConfigurationScopedFetchesAndCounts(kind: StoreKind) async throws {
+        let clock = ManualClock()
+        let engine = Engine(store: kind.make(), clock: clock, topicPools: ["shared": .ioIntensive])
+        let models = [Self.pooled("io", topic: "shared", pool: nil), Self.pooled("cpu", topic: "shared", pool: "CPU_INTENSIVE"),
+                      Self.pooled("general", topic: "other", pool: nil)]
+        _ = try await engine.deploy(name: "pools", resources: models.enumerated().map {
+            .init(name: "m\($0.offset).bpmn", bytes: Array($0.element.utf8))
+        })
+        for key in ["io", "cpu", "general"] {
+            _ = try await engine.startProcessInstance(engine.latestProcess(key: key), businessKey: key, variables: [:])
+        }
+        #expect(try await Self.counts(engine, .ioIntensive) == (1, 0), "the server's configuration for the topic")
+        #expect(try await Self.counts(engine, .cpuIntensive) == (1, 0), "the model's property wins")
+        #expect(try await Self.counts(engine, .generalPurpose) == (1, 0))
+        #expect(try await Self.counts(engine, .memoryIntensive) == (0, 0))
+
+        let cpu = try await Self.fetch(engine, .cpuIntensive)
+        #expect(cpu.map(\.businessKey) == ["cpu"], "a fetch scoped to a pool gets only its tasks")
+        let io = try await Self.fetch(engine, .ioIntensive)
+        #expect(io.map(\.businessKey) == ["io"] && io.first?.workerPool == .ioIntensive)
+        #expect(try await Self.counts(engine, .ioIntensive) == (0, 1))
+        #expect(try await Self.counts(engine, .cpuIntensive) == (0, 1))
+        #expect(try await Self.counts(engine, .generalPurpose) == (1, 0))
+
+        // A failure backing off is neither queued nor leased; a lease that ran out is queued again.
+        try await engine.handleFailure(cpu[0].id, workerID: "w", errorMessage: "x", errorDetails: nil, retries: 1,
+                                       retryTimeout: 60_000)
+        #expect(try await Self.counts(engine, .cpuIntensive) == (0, 0))
+        clock.advance(by: 11)
+        #expect(try await Self.counts(engine, .ioIntensive) == (1, 0))
+        let general = try await Self.fetch(engine, nil, topics: ["other"])
+        try await engine.complete(general[0].id, workerID: "w")
+        #expect(try await Self.counts(engine, .generalPurpose) == (0, 0))
+    }
+}
