@@ -40,11 +40,11 @@ extension Request {
     }
 
     /// A query parameter (the first of repeated ones).
-    func query(_ name: String) -> String? { uri.queryParameters[Substring(name)].map(String.init) }
+    func query(_ name: String) -> String? { FormQuery.pairs(uri).first { $0.name == name }?.value }
 
     /// A comma-separated or repeated query parameter as a list.
     func queryList(_ name: String) -> [String]? {
-        let values = uri.queryParameters[values: Substring(name)]
+        let values = FormQuery.pairs(uri).filter { $0.name == name }.map { $0.value }
         guard !values.isEmpty else { return nil }
         return values.flatMap { $0.split(separator: ",").map(String.init) }
     }

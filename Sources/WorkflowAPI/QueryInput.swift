@@ -17,9 +17,7 @@ struct QueryInput {
     /// The URL's query parameters.
     init(url request: Request) throws {
         var values: [String: [String]] = [:]
-        for (name, value) in request.uri.queryParameters {
-            values[String(name), default: []].append(String(value))
-        }
+        for (name, value) in FormQuery.pairs(request.uri) { values[name, default: []].append(value) }
         self.values = values
         json = [:]
         let sortBy = values["sortBy"]?.first, order = values["sortOrder"]?.first

@@ -27,6 +27,7 @@ extension Engine {
         asyncResponseTimeout: Int64? = nil
     ) async throws -> [LockedTask] {
         guard request.maxTasks > 0, !request.topics.isEmpty else { return [] }
+        for topic in request.topics { try Self.checkDuration(topic.lockDuration, "lockDuration") }
         // The response timeout is wall time (the client waits in real time); lock expiries are engine time.
         let deadline = ContinuousClock.now + .milliseconds(asyncResponseTimeout ?? 0)
         let topics = Set(request.topics.map(\.topicName))
@@ -48,7 +49,7 @@ extension Engine {
             // Wake at the deadline, when a locked or backed-off task of these topics frees up, or on a new task.
             var wait = remaining
             if let next = try await store.nextFetchableTime(topics: topics, after: now) {
-                wait = min(wait, .milliseconds(Int64((next.timeIntervalSince(now) * 1000).rounded(.up))))
+                wait = min(wait, Self.milliseconds(until: next, from: now))
             }
             if ticket == nil { ticket = waiters.ticket() }
             await waiters.wait(ticket: ticket, topics: topics, for: wait, since: epoch)
@@ -62,12 +63,26 @@ extension Engine {
         if topics.contains("*") { waiters.notifyAll() } else { waiters.notify(topics: topics) }
     }
 
+    /// The longest lock, lock extension or retry timeout taken: ten years, in milliseconds (dates stay in Camunda's
+    /// four-digit-year format, and time arithmetic far from overflowing).
+    public static let maxDuration: Int64 = 10 * 365 * 24 * 3_600_000
+
+    static func checkDuration(_ milliseconds: Int64?, _ name: String) throws(WorkflowError) {
+        guard let milliseconds, milliseconds > maxDuration else { return }
+        throw WorkflowError(.badUserRequest, "\(name) must be at most \(maxDuration) milliseconds (ten years), not \(milliseconds)")
+    }
+
+    /// Milliseconds from `now` until `date`, rounded up, clamped to what a `Duration` holds safely.
+    static func milliseconds(until date: Date, from now: Date) -> Duration {
+        let value = (date.timeIntervalSince(now) * 1000).rounded(.up)
+        return .milliseconds(Int64(min(max(value, 0), Double(maxDuration) * 10)))
+    }
+
     /// Parked fetches of these tasks' topics wake when the new locks run out (the tasks are fetchable again).
     func announceExpiries(of tasks: [ExternalTask], now: Date) {
         for task in tasks where (task.retries ?? 1) > 0 && !task.suspended {
             guard let until = task.lockExpirationTime, until > now else { continue }
-            let milliseconds = Int64((until.timeIntervalSince(now) * 1000).rounded(.up))
-            waiters.expiring(topic: task.topicName, after: .milliseconds(milliseconds))
+            waiters.expiring(topic: task.topicName, after: Self.milliseconds(until: until, from: now))
         }
     }
 

@@ -13,6 +13,7 @@ extension Engine {
         let workerID = try Self.required(workerID, "workerId")
         guard retries >= 0 else { throw WorkflowError(.badUserRequest, "The number of retries cannot be negative") }
         guard (retryTimeout ?? 0) >= 0 else { throw WorkflowError(.badUserRequest, "retryTimeout cannot be negative") }
+        try Self.checkDuration(retryTimeout, "retryTimeout")
         try await update(taskID, slots: .release) { task, now throws(WorkflowError) in
             guard task.workerID == workerID else {
                 throw WorkflowError(.wrongWorker, "Failure of External Task \(taskID) cannot be reported by worker "
@@ -36,6 +37,7 @@ extension Engine {
         guard newDuration > 0 else {
             throw WorkflowError(.badUserRequest, "lockTime is not greater than 0")
         }
+        try Self.checkDuration(newDuration, "newDuration")
         try await update(taskID, slots: .holdUntilLockExpiry) { task, now throws(WorkflowError) in
             guard task.workerID == workerID else {
                 throw WorkflowError(.wrongWorker, "The lock of the External Task \(taskID) cannot be extended by worker "
@@ -62,6 +64,7 @@ extension Engine {
     public func lock(_ taskID: String, workerID: String?, lockDuration: Int64) async throws {
         let workerID = try Self.required(workerID, "workerId")
         guard lockDuration > 0 else { throw WorkflowError(.badUserRequest, "lockTime is not greater than 0") }
+        try Self.checkDuration(lockDuration, "lockDuration")
         try await update(taskID, slots: .holdUntilLockExpiry) { task, now throws(WorkflowError) in
             if task.isLocked(at: now), task.workerID != workerID {
                 throw WorkflowError(.badUserRequest, "External task \(taskID) is already locked by worker "

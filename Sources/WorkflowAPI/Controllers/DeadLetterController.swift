@@ -33,7 +33,7 @@ struct DeadLetterController<Context: RequestContext> {
     @Sendable func retry(_ request: Request, context: Context) async throws -> Response {
         var request = request
         let body = try await request.jsonObject()
-        try await engine.retryDeadLetter(try context.parameters.require("id"), retries: try body.int("retries") ?? 1)
+        try await engine.retryDeadLetter(try context.parameters.decoded("id"), retries: try body.int("retries") ?? 1)
         return JSONResponse.noContent
     }
 }

@@ -95,7 +95,7 @@ struct DeploymentController<Context: RequestContext> {
     }
 
     private func deployment(_ context: Context) throws -> Deployment {
-        let id = try context.parameters.require("id")
+        let id = try context.parameters.decoded("id")
         guard let deployment = engine.deployments().first(where: { $0.id == id }) else {
             throw WorkflowError(.notFound, "Deployment with id '\(id)' does not exist")
         }
@@ -112,7 +112,7 @@ struct DeploymentController<Context: RequestContext> {
 
     @Sendable func resourceData(_ request: Request, context: Context) async throws -> Response {
         let deployment = try deployment(context)
-        let name = try context.parameters.require("resource")
+        let name = try context.parameters.decoded("resource")
         guard let bytes = deployment.resources[name] else {
             throw WorkflowError(.notFound, "Deployment resource with resource id '\(name)' for deployment id "
                 + "'\(deployment.id)' does not exist.")
@@ -122,7 +122,7 @@ struct DeploymentController<Context: RequestContext> {
     }
 
     @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
-        let id = try context.parameters.require("id")
+        let id = try context.parameters.decoded("id")
         try await engine.deleteDeployment(id, cascade: request.queryBool("cascade") ?? false)
         return JSONResponse.noContent
     }

@@ -56,7 +56,7 @@ extension EngineController {
     }
 
     @Sendable func incident(_ request: Request, context: Context) async throws -> Response {
-        let id = try context.parameters.require("id")
+        let id = try context.parameters.decoded("id")
         guard let incident = try await engine.store.incidents().first(where: { $0.id == id }) else {
             throw WorkflowError(.notFound, "Incident with id \(id) does not exist")
         }
@@ -66,7 +66,7 @@ extension EngineController {
     /// `DELETE /incident/{id}`: Camunda resolves only custom incidents this way; the engine's own kinds are resolved
     /// by fixing their cause (retries for `failedExternalTask`), so those answer 400 as Camunda does.
     @Sendable func resolveIncident(_ request: Request, context: Context) async throws -> Response {
-        let id = try context.parameters.require("id")
+        let id = try context.parameters.decoded("id")
         guard let incident = try await engine.store.incidents().first(where: { $0.id == id }) else {
             throw WorkflowError(.notFound, "Cannot find an incident with id '\(id)'")
         }

@@ -36,7 +36,7 @@ struct EngineController<Context: RequestContext> {
         var request = request
         let body = try await request.jsonObject()
         try await engine.completeUserTask(
-            try context.parameters.require("id"), variables: try VariableCodec.decode(try body.object("variables")))
+            try context.parameters.decoded("id"), variables: try VariableCodec.decode(try body.object("variables")))
         return JSONResponse.noContent
     }
 }

@@ -127,21 +127,21 @@ struct ExternalTaskController<Context: ConnectionAwareContext> {
 
     /// The failure details of a task as `text/plain`, or 204 when it has none.
     @Sendable func errorDetails(_ request: Request, context: Context) async throws -> Response {
-        let task = try await engine.externalTask(try context.parameters.require("id"))
+        let task = try await engine.externalTask(try context.parameters.decoded("id"))
         guard let details = task.errorDetails else { return JSONResponse.noContent }
         return Response(status: .ok, headers: [.contentType: "text/plain"],
                         body: .init(byteBuffer: ByteBuffer(string: details)))
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
-        JSONResponse.make(.object(DTO.externalTask(try await engine.externalTask(try context.parameters.require("id")))))
+        JSONResponse.make(.object(DTO.externalTask(try await engine.externalTask(try context.parameters.decoded("id")))))
     }
 
     @Sendable func complete(_ request: Request, context: Context) async throws -> Response {
         var request = request
         let body = try await request.jsonObject()
         try await engine.complete(
-            try context.parameters.require("id"), workerID: try body.string("workerId"),
+            try context.parameters.decoded("id"), workerID: try body.string("workerId"),
             variables: try VariableCodec.decode(try body.object("variables")),
             localVariables: try VariableCodec.decode(try body.object("localVariables")),
             transient: VariableCodec.transientNames(try body.object("variables"))
@@ -153,7 +153,7 @@ struct ExternalTaskController<Context: ConnectionAwareContext> {
         var request = request
         let body = try await request.jsonObject()
         try await engine.handleFailure(
-            try context.parameters.require("id"), workerID: try body.string("workerId"),
+            try context.parameters.decoded("id"), workerID: try body.string("workerId"),
             errorMessage: try body.string("errorMessage"), errorDetails: try body.string("errorDetails"),
             retries: try body.int("retries") ?? 0, retryTimeout: try body.int64("retryTimeout"))
         return JSONResponse.noContent
@@ -163,7 +163,7 @@ struct ExternalTaskController<Context: ConnectionAwareContext> {
         var request = request
         let body = try await request.jsonObject()
         try await engine.handleBpmnError(
-            try context.parameters.require("id"), workerID: try body.string("workerId"),
+            try context.parameters.decoded("id"), workerID: try body.string("workerId"),
             errorCode: try body.string("errorCode"), errorMessage: try body.string("errorMessage"),
             variables: try VariableCodec.decode(try body.object("variables")),
             transient: VariableCodec.transientNames(try body.object("variables")))
@@ -174,13 +174,13 @@ struct ExternalTaskController<Context: ConnectionAwareContext> {
         var request = request
         let body = try await request.jsonObject()
         try await engine.extendLock(
-            try context.parameters.require("id"), workerID: try body.string("workerId"),
+            try context.parameters.decoded("id"), workerID: try body.string("workerId"),
             newDuration: try body.int64("newDuration") ?? 0)
         return JSONResponse.noContent
     }
 
     @Sendable func unlock(_ request: Request, context: Context) async throws -> Response {
-        try await engine.unlock(try context.parameters.require("id"))
+        try await engine.unlock(try context.parameters.decoded("id"))
         return JSONResponse.noContent
     }
 
@@ -188,7 +188,7 @@ struct ExternalTaskController<Context: ConnectionAwareContext> {
         var request = request
         let body = try await request.jsonObject()
         try await engine.lock(
-            try context.parameters.require("id"), workerID: try body.string("workerId"),
+            try context.parameters.decoded("id"), workerID: try body.string("workerId"),
             lockDuration: try body.int64("lockDuration") ?? 0)
         return JSONResponse.noContent
     }
@@ -199,7 +199,7 @@ struct ExternalTaskController<Context: ConnectionAwareContext> {
         guard let retries = try body.int("retries") else {
             throw WorkflowError(.invalidRequest, "The number of retries cannot be null.")
         }
-        try await engine.setRetries(try context.parameters.require("id"), retries: retries)
+        try await engine.setRetries(try context.parameters.decoded("id"), retries: retries)
         return JSONResponse.noContent
     }
 
@@ -209,7 +209,7 @@ struct ExternalTaskController<Context: ConnectionAwareContext> {
         guard let priority = try body.int64("priority") else {
             throw WorkflowError(.invalidRequest, "The priority cannot be null.")
         }
-        try await engine.setPriority(try context.parameters.require("id"), priority: priority)
+        try await engine.setPriority(try context.parameters.decoded("id"), priority: priority)
         return JSONResponse.noContent
     }
 }

@@ -78,7 +78,7 @@ extension HistoryController {
     }
 
     @Sendable func processInstance(_ request: Request, context: Context) async throws -> Response {
-        let id = try context.parameters.require("id")
+        let id = try context.parameters.decoded("id")
         guard let instance = try await engine.store.historicProcessInstance(id) else {
             throw WorkflowError(.notFound, "Historic process instance with id \(id) does not exist")
         }

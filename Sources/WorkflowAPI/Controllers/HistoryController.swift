@@ -98,7 +98,7 @@ struct HistoryController<Context: RequestContext> {
     }
 
     private func variable(_ context: Context) async throws -> HistoricVariableInstance {
-        let id = try context.parameters.require("id")
+        let id = try context.parameters.decoded("id")
         guard let variable = try await engine.historicVariableInstances().first(where: { $0.id == id }) else {
             throw WorkflowError(.notFound, "Historic variable instance with Id '\(id)' does not exist.")
         }

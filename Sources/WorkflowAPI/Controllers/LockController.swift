@@ -43,8 +43,5 @@ struct LockController<Context: RequestContext> {
     }
 
     /// The `{name}` path segment, percent-decoded.
-    static func name(_ context: Context) throws -> String {
-        let raw = try context.parameters.require("name")
-        return raw.removingPercentEncoding ?? raw
-    }
+    static func name(_ context: Context) throws -> String { try context.parameters.decoded("name") }
 }

@@ -110,15 +110,15 @@ struct ProcessDefinitionController<Context: RequestContext> {
 
     /// The latest definition of the path's key, for the path's tenant when it names one.
     private func latest(_ context: Context) async throws -> DeployedProcess {
-        let key = try context.parameters.require("key")
+        let key = try context.parameters.decoded("key")
         return try await resolving {
-            guard let tenant = context.parameters.get("tenant") else { return try engine.latestProcess(key: key) }
+            guard let tenant = context.parameters.get("tenant").map({ $0.removingPercentEncoding ?? $0 }) else { return try engine.latestProcess(key: key) }
             return try engine.latestProcess(key: key, tenantID: tenant)
         }
     }
 
     private func byID(_ context: Context) async throws -> DeployedProcess {
-        let id = try context.parameters.require("id")
+        let id = try context.parameters.decoded("id")
         return try await resolving { try engine.processDefinition(id: id) }
     }
 

@@ -92,13 +92,13 @@ struct ProcessInstanceController<Context: RequestContext> {
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
-        let instance = try await engine.processInstance(try context.parameters.require("id"))
+        let instance = try await engine.processInstance(try context.parameters.decoded("id"))
         let tenantID = engine.tenantID(ofDefinition: instance.definitionID)
         return JSONResponse.make(.object(DTO.processInstance(instance, tenantID: tenantID)))
     }
 
     @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
-        let id = try context.parameters.require("id")
+        let id = try context.parameters.decoded("id")
         do {
             try await engine.deleteProcessInstance(id)
         } catch let error as WorkflowError where error.code == .notFound && request.queryBool("failIfNotExists") == false {
@@ -108,7 +108,7 @@ struct ProcessInstanceController<Context: RequestContext> {
     }
 
     @Sendable func activityInstances(_ request: Request, context: Context) async throws -> Response {
-        let instance = try await engine.processInstance(try context.parameters.require("id"))
+        let instance = try await engine.processInstance(try context.parameters.decoded("id"))
         let incidents = try await engine.store.incidents().filter { $0.processInstanceID == instance.id }
         let tree = ActivityInstanceTree(
             instance: instance, process: try engine.processDefinition(id: instance.definitionID), incidents: incidents)

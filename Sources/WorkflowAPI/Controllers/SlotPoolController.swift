@@ -49,8 +49,5 @@ struct SlotPoolController<Context: RequestContext> {
     }
 
     /// The `{name}` path segment, percent-decoded.
-    static func name(_ context: Context) throws -> String {
-        let raw = try context.parameters.require("name")
-        return raw.removingPercentEncoding ?? raw
-    }
+    static func name(_ context: Context) throws -> String { try context.parameters.decoded("name") }
 }

@@ -35,7 +35,7 @@ struct VariablesController<Context: RequestContext> {
     }
 
     private func scope(_ context: Context) async throws -> Scope {
-        let id = try context.parameters.require("id")
+        let id = try context.parameters.decoded("id")
         if resource == "execution" {
             let instance = try await engine.instance(ofExecution: id)
             return Scope(instance: instance, executionID: id == instance.id ? nil : id)
@@ -60,7 +60,7 @@ struct VariablesController<Context: RequestContext> {
     }
 
     private func named(_ request: Request, _ context: Context) async throws -> (VariableValue, String) {
-        let name = try context.parameters.require("name")
+        let name = try context.parameters.decoded("name")
         guard let value = variables(try await scope(context))[name] else {
             throw WorkflowError(.notFound, "\(scopeName) variable with name \(name) does not exist")
         }
@@ -78,7 +78,7 @@ struct VariablesController<Context: RequestContext> {
     }
 
     @Sendable func put(_ request: Request, context: Context) async throws -> Response {
-        let name = try context.parameters.require("name")
+        let name = try context.parameters.decoded("name")
         var request = request
         let body = try await request.jsonObject()
         let value: VariableValue
@@ -101,7 +101,7 @@ struct VariablesController<Context: RequestContext> {
     }
 
     @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
-        try await write(context, modifications: [:], deletions: [try context.parameters.require("name")])
+        try await write(context, modifications: [:], deletions: [try context.parameters.decoded("name")])
         return JSONResponse.noContent
     }
 
@@ -138,7 +138,7 @@ struct VariablesController<Context: RequestContext> {
 
     /// `multipart/form-data` upload: a `data` part, and `valueType` `Bytes` (the default) or `File`.
     @Sendable func upload(_ request: Request, context: Context) async throws -> Response {
-        let name = try context.parameters.require("name")
+        let name = try context.parameters.decoded("name")
         let parts = try await MultipartForm.parts(of: request, what: "Binary variables")
         guard let data = parts.first(where: { $0.name == "data" }) else {
             throw CamundaErrorResponse(status: .badRequest, type: "InvalidRequestException",
