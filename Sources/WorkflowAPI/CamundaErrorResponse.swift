@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import BPMN
 import Hummingbird
+import NIOCore
 import Workflow
 
 /// The one place errors become HTTP responses: Camunda's `{"type","message","code"}` with its status codes.
@@ -23,6 +24,9 @@ struct CamundaErrorResponse: Error {
         switch error {
         case let error as CamundaErrorResponse: self = error
         case let error as WorkflowError: self.init(error)
+        case is NIOTooManyBytesError:
+            self.init(status: .contentTooLarge, type: "InvalidRequestException",
+                      message: "The request body is larger than \(JSONResponse.maxBodySize / 1_048_576) MiB")
         case let error as HTTPError:
             let type = error.status.code == 404 ? "NotFoundException" : "InvalidRequestException"
             self.init(status: error.status, type: type, message: error.body ?? error.status.reasonPhrase)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -36,6 +37,46 @@ struct HardenedInputTests {
                     "+ is a space and %2B a plus, as Python's requests writes them")
             #expect(try await client.call(.get, "/process-instance/count?businessKey=a%20b%2Bc").json() == ["count": 1])
             #expect(try await client.call(.get, "/process-definition/key/two%5Fsteps").json()["key"] == "two_steps")
+        }
+    }
+
+    /// The Java client sends variables with a failure: they are set before the task fails (Camunda 7 §1.3).
+    @Test func failureSetsItsVariables() async throws {
+        let harness = try await APIHarness()
+        try await harness.run { client in
+            let instance = try await client.start()
+            let task = try #require(try await client.fetch("topic.a").first)
+            let id = try #require(task["id"]?.stringValue), execution = try #require(task["executionId"]?.stringValue)
+            let failed = try await client.call(.post, "/external-task/\(id)/failure", """
+                {"workerId":"w1","retries":2,"retryTimeout":0,"variables":{"fv":{"value":1}},"localVariables":{"flv":{"value":2}}}
+                """)
+            #expect(failed.status == .noContent)
+            #expect(try await client.call(.get, "/process-instance/\(instance)/variables").json() == ["fv": dto("Integer", 1)])
+            #expect(try await client.call(.get, "/execution/\(execution)/localVariables").json() == ["flv": dto("Integer", 2)])
+            #expect(try await client.call(.get, "/external-task/\(id)").json()["retries"] == 2)
+            try await client.call(.post, "/external-task/\(id)/failure", #"{"workerId":"other","retries":1,"variables":{"x":{"value":1}}}"#)
+                .expectError(.badRequest, type: "RestException")
+            #expect(try await client.call(.get, "/process-instance/\(instance)/variables").json().keys == ["fv"], "nothing set by a foreign worker")
+        }
+    }
+
+    @Test func oversizedBodiesAre413() async throws {
+        let harness = try await APIHarness()
+        try await harness.run { client in
+            let big = #"{"workerId":"w","pad":""# + String(repeating: "x", count: 17 * 1_048_576) + #""}"#
+            try await client.call(.post, "/external-task/fetchAndLock", big).expectError(.contentTooLarge, type: "InvalidRequestException")
+        }
+    }
+
+    @Test func oneDeploymentResource() async throws {
+        let harness = try await APIHarness()
+        try await harness.run { client in
+            let deployment = try #require(try await client.call(.get, "/deployment").json()[0]?["id"]?.stringValue)
+            let name = try #require(try await client.call(.get, "/deployment/\(deployment)/resources").json()[0]?["name"]?.stringValue)
+            let encoded = name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? name
+            #expect(try await client.call(.get, "/deployment/\(deployment)/resources/\(encoded)").json()
+                    == ["id": .string(name), "name": .string(name), "deploymentId": .string(deployment)])
+            try await client.call(.get, "/deployment/\(deployment)/resources/nope").expectError(.notFound, type: "InvalidRequestException")
         }
     }
 }

@@ -8,12 +8,26 @@ extension Engine {
     /// Reports a failure: stores the error, backs the task off by `retryTimeout`, raises an incident at 0 retries.
     public func handleFailure(
         _ taskID: String, workerID: String?, errorMessage: String?, errorDetails: String?, retries: Int,
-        retryTimeout: Int64?
+        retryTimeout: Int64?, variables: [String: VariableValue] = [:], localVariables: [String: VariableValue] = [:]
     ) async throws {
         let workerID = try Self.required(workerID, "workerId")
         guard retries >= 0 else { throw WorkflowError(.badUserRequest, "The number of retries cannot be negative") }
         guard (retryTimeout ?? 0) >= 0 else { throw WorkflowError(.badUserRequest, "retryTimeout cannot be negative") }
         try Self.checkDuration(retryTimeout, "retryTimeout")
+        if !variables.isEmpty || !localVariables.isEmpty {
+            // Camunda sets the variables first (process scope, and local to the task's execution), then fails the task.
+            let task = try await externalTask(taskID)
+            guard task.workerID == workerID else {
+                throw WorkflowError(.wrongWorker, "Failure of External Task \(taskID) cannot be reported by worker "
+                    + "'\(workerID)'. It is locked by worker '\(task.workerID ?? "null")'.")
+            }
+            try await step(task.processInstanceID) { runtime throws(WorkflowError) in
+                try runtime.modifyVariables(at: nil, modifications: variables, deletions: [])
+                if !localVariables.isEmpty {
+                    try runtime.modifyVariables(at: task.executionID, modifications: localVariables, deletions: [])
+                }
+            }
+        }
         try await update(taskID, slots: .release) { task, now throws(WorkflowError) in
             guard task.workerID == workerID else {
                 throw WorkflowError(.wrongWorker, "Failure of External Task \(taskID) cannot be reported by worker "

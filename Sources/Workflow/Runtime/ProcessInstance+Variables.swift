@@ -5,7 +5,10 @@ extension ProcessInstance {
     /// Variables visible from an execution: its local ones, then each scope up to the process.
     public func variables(visibleFrom executionID: String, localOnly: Bool = false) -> [String: VariableValue] {
         guard let token = tokens[executionID] else { return localOnly ? [:] : variables }
-        if localOnly { return token.local }
+        if localOnly {
+            if case .waitingScope(let scopeID) = token.state, let scope = scopes[scopeID] { return scope.variables }
+            return token.local
+        }
         if token.scopeID == id {
             // The common case: a token of the process scope.
             return token.local.isEmpty ? variables : variables.merging(token.local) { $1 }

@@ -155,7 +155,13 @@ extension Runtime {
                 effects.append(.notifyParent(parent, .completed(instance.variables)))
             }
         case .subProcess:
-            retire(scope: scopeID)
+            // Its variables go back to the owning execution: its output mappings read them, and they are retired
+            // to the history when that activity ends.
+            if let owner = scope.ownerTokenID, instance.tokens[owner] != nil {
+                instance.tokens[owner]?.local.merge(scope.variables) { $1 }
+            } else {
+                retire(scope: scopeID)
+            }
             instance.scopes[scopeID] = nil
             if let owner = scope.ownerTokenID { leave(owner) }
         case .multiInstanceInner, .multiInstanceBody:

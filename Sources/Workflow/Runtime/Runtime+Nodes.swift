@@ -86,8 +86,11 @@ extension Runtime {
             }
         case .subProcess:
             let scopeID = IDGenerator.next()
+            // The sub-process's input mappings are variables of its scope: every activity inside sees them.
+            let inputs = instance.tokens[tokenID]?.local ?? [:]
+            instance.tokens[tokenID]?.local = [:]
             instance.scopes[scopeID] = Scope(
-                id: scopeID, kind: .subProcess, parentID: token.scopeID, ownerTokenID: tokenID, variables: [:])
+                id: scopeID, kind: .subProcess, parentID: token.scopeID, ownerTokenID: tokenID, variables: inputs)
             setState(tokenID, .waitingScope(scopeID))
             if let start = definition.noneStartEvent(in: node.id) { spawn(at: start.id, scope: scopeID) }
         case .callActivity(let call):

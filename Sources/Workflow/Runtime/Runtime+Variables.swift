@@ -134,8 +134,16 @@ extension Runtime {
             }
             return
         }
-        guard let executionID, instance.tokens[executionID] != nil else {
+        guard let executionID, let token = instance.tokens[executionID] else {
             throw WorkflowError(.notFound, "execution \(executionID ?? "null") doesn't exist")
+        }
+        if case .waitingScope(let scopeID) = token.state, instance.scopes[scopeID] != nil {
+            // A sub-process's execution: its local variables are the sub-process scope's.
+            instance.scopes.update(scopeID) { scope in
+                scope.variables.merge(modifications) { $1 }
+                for name in deletions { scope.variables[name] = nil }
+            }
+            return
         }
         instance.tokens.update(executionID) { token in
             token.local.merge(modifications) { $1 }

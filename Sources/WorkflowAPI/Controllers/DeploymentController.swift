@@ -15,6 +15,7 @@ struct DeploymentController<Context: RequestContext> {
         group.get("deployment/count", use: count)
         group.get("deployment/:id", use: get)
         group.get("deployment/:id/resources", use: resources)
+        group.get("deployment/:id/resources/:resource", use: resource)
         group.get("deployment/:id/resources/:resource/data", use: resourceData)
         group.delete("deployment/:id", use: delete)
     }
@@ -108,6 +109,17 @@ struct DeploymentController<Context: RequestContext> {
         return JSONResponse.make(.array(deployment.resources.keys.sorted().map { name in
             .object(["id": .string(name), "name": .string(name), "deploymentId": .string(deployment.id)])
         }))
+    }
+
+    /// One resource: `{id, name, deploymentId}` (pycamunda's `GetResource`).
+    @Sendable func resource(_ request: Request, context: Context) async throws -> Response {
+        let deployment = try deployment(context)
+        let name = try context.parameters.decoded("resource")
+        guard deployment.resources[name] != nil else {
+            throw WorkflowError(.notFound, "Deployment resource with resource id '\(name)' for deployment id "
+                + "'\(deployment.id)' does not exist.")
+        }
+        return JSONResponse.make(.object(["id": .string(name), "name": .string(name), "deploymentId": .string(deployment.id)]))
     }
 
     @Sendable func resourceData(_ request: Request, context: Context) async throws -> Response {

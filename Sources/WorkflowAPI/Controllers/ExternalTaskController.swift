@@ -155,7 +155,9 @@ struct ExternalTaskController<Context: ConnectionAwareContext> {
         try await engine.handleFailure(
             try context.parameters.decoded("id"), workerID: try body.string("workerId"),
             errorMessage: try body.string("errorMessage"), errorDetails: try body.string("errorDetails"),
-            retries: try body.int("retries") ?? 0, retryTimeout: try body.int64("retryTimeout"))
+            retries: try body.int("retries") ?? 0, retryTimeout: try body.int64("retryTimeout"),
+            variables: try VariableCodec.decode(try body.object("variables")),
+            localVariables: try VariableCodec.decode(try body.object("localVariables")))
         return JSONResponse.noContent
     }
 

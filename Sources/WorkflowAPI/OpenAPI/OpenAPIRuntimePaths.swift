@@ -44,6 +44,8 @@ enum OpenAPIRuntimePaths {
                query: ["cascade": flag, "skipCustomListeners": flag, "skipIoMappings": flag], success: .noContent),
             Op(method: "get", path: "/deployment/{id}/resources", id: "getDeploymentResources",
                summary: "Resources of a deployment", success: P.array("DeploymentResourceDto")),
+            Op(method: "get", path: "/deployment/{id}/resources/{resourceId}", id: "getDeploymentResource",
+               summary: "One resource of a deployment", success: P.one("DeploymentResourceDto")),
             Op(method: "get", path: "/deployment/{id}/resources/{resourceId}/data", id: "getDeploymentResourceData",
                summary: "A resource's content", success: .binary),
             Op(method: "get", path: "/process-definition", id: "getProcessDefinitions", summary: "Query definitions",

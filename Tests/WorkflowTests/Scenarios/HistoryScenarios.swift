@@ -34,4 +34,27 @@ struct HistoryScenarios {
         let all = try await engine.historicVariableInstances().filter { $0.processInstanceID == id }
         #expect(Set(all.map(\.name)) == ["receipt", "inner", "global"])
     }
+
+    /// A sub-process's input mappings live in its scope: tasks inside see them, and completing a task with the
+    /// same name updates the sub-process's variable, not a process variable.
+    @Test(arguments: StoreKind.allCases)
+    func subProcessInputsAreVariablesOfItsScope(kind: StoreKind) async throws {
+        let model = bpmn("""
+            \(start) <bpmn:subProcess id="sub">
+              <bpmn:extensionElements><camunda:inputOutput>
+                <camunda:inputParameter name="sv">${'in'}</camunda:inputParameter>
+                <camunda:outputParameter name="out">${sv}</camunda:outputParameter>
+              </camunda:inputOutput></bpmn:extensionElements>
+              <bpmn:startEvent id="s1"/> \(task("inside")) <bpmn:endEvent id="e1"/> \(chain("s1", "inside", "e1"))
+            </bpmn:subProcess> \(end) \(chain("start", "sub", "end"))
+            """)
+        let harness = try await Harness(kind, model)
+        let id = try await harness.start()
+        let locked = try #require(try await harness.fetch("inside"))
+        #expect(locked.variables["sv"] == .string("in"), "the inner task sees the sub-process's input")
+        try await harness.engine.complete(locked.task.id, workerID: "worker", variables: ["sv": .string("changed")])
+        #expect(try await harness.state(id) == .completed)
+        let final = try await harness.engine.store.historicProcessInstance(id)?.finalVariables
+        #expect(final == ["out": .string("changed")], "sv was the sub-process's; its output mapping read the new value")
+    }
 }
