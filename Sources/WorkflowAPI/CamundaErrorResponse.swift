@@ -39,7 +39,7 @@ struct CamundaErrorResponse: Error {
         switch error.code {
         case .taskNotFound, .definitionNotFound:
             self.init(status: .notFound, type: "RestException", message: error.message, code: 0)
-        case .notFound: self.init(status: .notFound, type: "InvalidRequestException", message: error.message, code: 0)
+        case .notFound: self.init(status: .notFound, type: "InvalidRequestException", message: error.message)
         case .invalidRequest: self.init(status: .badRequest, type: "InvalidRequestException", message: error.message)
         case .badUserRequest:
             self.init(status: .badRequest, type: "BadUserRequestException", message: error.message, code: 0)

@@ -79,4 +79,32 @@ struct HardenedInputTests {
             try await client.call(.get, "/deployment/\(deployment)/resources/nope").expectError(.notFound, type: "InvalidRequestException")
         }
     }
+
+    @Test func startInstructionsPlaceTheFirstTokens() async throws {
+        let harness = try await APIHarness()
+        try await harness.run { client in
+            let topics = { (id: String) async throws -> [String] in
+                try await client.call(.get, "/external-task?processInstanceId=\(id)").json().arrayValue?
+                    .compactMap { $0["topicName"]?.stringValue }.sorted() ?? []
+            }
+            let before = try await client.start("two_steps", #"{"startInstructions":[{"type":"startBeforeActivity","activityId":"StepB"}]}"#)
+            #expect(try await topics(before) == ["topic.b"])
+            let after = try await client.start("two_steps", #"{"startInstructions":[{"type":"startAfterActivity","activityId":"StepA"}]}"#)
+            #expect(try await topics(after) == ["topic.b"])
+            let two = try await client.start("two_steps", """
+                {"startInstructions":[{"type":"startTransition","transitionId":"F1"},                {"type":"startBeforeActivity","activityId":"StepB","variables":{"v":{"value":1}}}]}
+                """)
+            #expect(try await topics(two) == ["topic.a", "topic.b"])
+            #expect(try await client.call(.get, "/process-instance/\(two)/variables").json() == ["v": dto("Integer", 1)])
+            let history = try await client.call(.get, "/history/activity-instance?processInstanceId=\(before)").json()
+            #expect(history.arrayValue?.compactMap { $0["activityId"]?.stringValue } == ["StepB"], "the start event never ran")
+            for bad in [#"{"startInstructions":[{"type":"startBeforeActivity","activityId":"Nope"}]}"#,
+                        #"{"startInstructions":[{"type":"startAfterActivity","activityId":"End"}]}"#,
+                        #"{"startInstructions":[{"type":"jump","activityId":"StepB"}]}"#,
+                        #"{"startInstructions":"StepB"}"#] {
+                try await client.call(.post, "/process-definition/key/two_steps/start", bad)
+                    .expectError(.badRequest, type: "InvalidRequestException")
+            }
+        }
+    }
 }

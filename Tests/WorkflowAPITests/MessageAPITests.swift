@@ -35,6 +35,19 @@ struct MessageAPITests {
         }
     }
 
+    @Test func variablesToTheTriggeredScope() async throws {
+        try await Self.harness().run { client in
+            let id = try await client.start("await_payment", #"{"businessKey":"m3"}"#)
+            let response = try await client.call(.post, "/message", """
+                {"messageName":"Paid","businessKey":"m3","processVariablesToTriggeredScope":{"scoped":{"value":"yes"}}}
+                """)
+            #expect(response.status == .noContent)
+            let final = try await client.call(.get, "/history/variable-instance?processInstanceId=\(id)").json()
+            #expect(final.arrayValue?.contains { $0["name"] == "scoped" && $0["value"] == "yes" } == true,
+                    "the catch event is in the process scope: the variable is the process's")
+        }
+    }
+
     @Test func withoutResultEnabledAnswers204() async throws {
         try await Self.harness().run { client in
             let id = try await client.start("await_payment")

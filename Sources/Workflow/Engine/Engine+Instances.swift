@@ -7,11 +7,13 @@ extension Engine {
     /// - Returns: the instance after that first step (`isEnded` when it already finished).
     public func startProcessInstance(
         _ process: DeployedProcess, businessKey: String?, variables: [String: VariableValue],
-        startNodeID: String? = nil, transient: Set<String> = []
+        startNodeID: String? = nil, transient: Set<String> = [], instructions: [StartInstruction] = []
     ) async throws -> ProcessInstance {
-        var runtime = try Runtime.start(
-            process: process, businessKey: businessKey, variables: variables, startNodeID: startNodeID,
-            now: clock.now())
+        var runtime = instructions.isEmpty
+            ? try Runtime.start(
+                process: process, businessKey: businessKey, variables: variables, startNodeID: startNodeID, now: clock.now())
+            : try Runtime.start(
+                process: process, businessKey: businessKey, variables: variables, instructions: instructions, now: clock.now())
         runtime.forget(transient)
         try await commit(runtime, isNew: true)
         return runtime.instance

@@ -18,6 +18,8 @@ extension Engine {
         public var processVariables: [String: VariableValue] = [:]
         /// Set on the receiving execution, for its output mappings.
         public var processVariablesLocal: [String: VariableValue] = [:]
+        /// Set on the scope the message triggers (the catching event's sub-process or the process).
+        public var processVariablesToTriggeredScope: [String: VariableValue] = [:]
         /// Deliver to every match; otherwise exactly one match is required.
         public var all = false
 
@@ -62,7 +64,7 @@ extension Engine {
                     executionID = runtime.instance.messages[match.subscriptionID]?.tokenID ?? match.instanceID
                     try runtime.correlateMessage(
                         match.subscriptionID, variables: message.processVariables,
-                        localVariables: message.processVariablesLocal)
+                        localVariables: message.processVariablesLocal, scopeVariables: message.processVariablesToTriggeredScope)
                 }
                 results.append(.execution(executionID: executionID, instance: instance))
             }
@@ -78,7 +80,8 @@ extension Engine {
         for process in starts {
             let node = process.definition.messageStartEvents[message.name]!
             let instance = try await startProcessInstance(
-                process, businessKey: message.businessKey, variables: message.processVariables, startNodeID: node.id)
+                process, businessKey: message.businessKey,
+                variables: message.processVariables.merging(message.processVariablesToTriggeredScope) { $1 }, startNodeID: node.id)
             results.append(.processDefinition(instance: instance))
         }
         return results

@@ -93,13 +93,17 @@ public struct Runtime: Sendable {
 
     /// A message was correlated to a subscription of this instance.
     public mutating func correlateMessage(
-        _ subscriptionID: String, variables: [String: VariableValue], localVariables: [String: VariableValue] = [:]
+        _ subscriptionID: String, variables: [String: VariableValue], localVariables: [String: VariableValue] = [:],
+        scopeVariables: [String: VariableValue] = [:]
     ) throws(WorkflowError) {
         guard let subscription = instance.messages[subscriptionID] else {
             throw WorkflowError(.notFound, "Message subscription \(subscriptionID) does not exist")
         }
         instance.messages[subscriptionID] = nil
         instance.scopes[instance.id]?.variables.merge(variables) { $1 }
+        if !scopeVariables.isEmpty, let scopeID = instance.tokens[subscription.tokenID]?.scopeID {
+            instance.scopes[scopeID]?.variables.merge(scopeVariables) { $1 }
+        }
         if !localVariables.isEmpty { instance.tokens[subscription.tokenID]?.local.merge(localVariables) { $1 } }
         trigger(nodeID: subscription.nodeID, tokenID: subscription.tokenID, timer: nil)
         run()

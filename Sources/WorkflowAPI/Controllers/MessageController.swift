@@ -36,6 +36,7 @@ struct MessageController<Context: RequestContext> {
         message.localCorrelationKeys = try VariableCodec.decode(try body.object("localCorrelationKeys"))
         message.processVariables = try VariableCodec.decode(try body.object("processVariables"))
         message.processVariablesLocal = try VariableCodec.decode(try body.object("processVariablesLocal"))
+        message.processVariablesToTriggeredScope = try VariableCodec.decode(try body.object("processVariablesToTriggeredScope"))
         message.all = try body.bool("all") ?? false
         let results = try await engine.correlate(message)
         guard resultEnabled else { return JSONResponse.noContent }

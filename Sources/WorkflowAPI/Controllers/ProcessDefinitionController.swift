@@ -108,6 +108,31 @@ struct ProcessDefinitionController<Context: RequestContext> {
         try xml(try await byID(context))
     }
 
+    /// `startInstructions`: `[{type: startBeforeActivity|startAfterActivity|startTransition, activityId |
+    /// transitionId, variables}]`. An instruction's variables join the instance's.
+    static func instructions(_ body: JSONObject, variables: inout [String: VariableValue]) throws -> [StartInstruction] {
+        guard body.members["startInstructions"] != nil, body.members["startInstructions"] != .null else { return [] }
+        guard let list = try body.objects("startInstructions") else { return [] }
+        return try list.map { instruction in
+            variables.merge(try VariableCodec.decode(try instruction.object("variables"))) { $1 }
+            let type = try instruction.string("type")
+            switch type {
+            case "startBeforeActivity", "startAfterActivity":
+                guard let activity = try instruction.string("activityId") else {
+                    throw WorkflowError(.invalidRequest, "'activityId' must be set for a \(type!) instruction")
+                }
+                return type == "startBeforeActivity" ? .startBeforeActivity(activity) : .startAfterActivity(activity)
+            case "startTransition":
+                guard let flow = try instruction.string("transitionId") else {
+                    throw WorkflowError(.invalidRequest, "'transitionId' must be set for a startTransition instruction")
+                }
+                return .startTransition(flow)
+            default:
+                throw WorkflowError(.invalidRequest, "Unknown start instruction type '\(type ?? "null")'")
+            }
+        }
+    }
+
     /// The latest definition of the path's key, for the path's tenant when it names one.
     private func latest(_ context: Context) async throws -> DeployedProcess {
         let key = try context.parameters.decoded("key")
@@ -151,16 +176,17 @@ struct ProcessDefinitionController<Context: RequestContext> {
     private func start(_ process: DeployedProcess, _ request: Request) async throws -> Response {
         var request = request
         let body = try await request.jsonObject()
-        let variables: [String: VariableValue]
+        var variables: [String: VariableValue]
         do {
             variables = try VariableCodec.decode(try body.object("variables"))
         } catch let error as CamundaErrorResponse {
             throw CamundaErrorResponse(status: .badRequest, type: "InvalidRequestException",
                                        message: "Cannot instantiate process definition \(process.id): \(error.message)")
         }
+        let instructions = try Self.instructions(body, variables: &variables)
         let instance = try await engine.startProcessInstance(
             process, businessKey: try body.string("businessKey"), variables: variables,
-            transient: VariableCodec.transientNames(try body.object("variables")))
+            transient: VariableCodec.transientNames(try body.object("variables")), instructions: instructions)
         var dto = DTO.processInstance(
             instance, tenantID: process.tenantID, links: DTO.link(base, "/process-instance/\(instance.id)"))
         if try body.bool("withVariablesInReturn") == true {

@@ -116,6 +116,10 @@ enum OpenAPIComponents {
             "DeploymentResourceDto": S.object(["id": S.string, "name": S.string, "deploymentId": S.string]),
             "StartProcessInstanceDto": S.object([
                 "variables": S.nullable(variables), "businessKey": text, "withVariablesInReturn": S.nullable(S.boolean),
+                "startInstructions": S.nullable(S.array(S.object([
+                    "type": S.enumeration(["startBeforeActivity", "startAfterActivity", "startTransition"]),
+                    "activityId": text, "transitionId": text, "variables": S.nullable(variables),
+                ], strict: false))),
             ], strict: false),
         ]
     }
@@ -148,7 +152,8 @@ enum OpenAPIComponents {
                 "messageName": S.string, "businessKey": text, "processInstanceId": text, "tenantId": text,
                 "withoutTenantId": S.boolean, "correlationKeys": S.nullable(variables),
                 "localCorrelationKeys": S.nullable(variables), "processVariables": S.nullable(variables),
-                "processVariablesLocal": S.nullable(variables), "all": S.boolean, "resultEnabled": S.boolean,
+                "processVariablesLocal": S.nullable(variables), "processVariablesToTriggeredScope": S.nullable(variables),
+                "all": S.boolean, "resultEnabled": S.boolean,
                 "variablesInResultEnabled": S.boolean,
             ], strict: false),
             "MessageCorrelationResultDto": [
