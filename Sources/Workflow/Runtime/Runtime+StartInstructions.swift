@@ -42,12 +42,7 @@ extension Runtime {
                 targets.append((flow.targetID, flow.id))
             }
         }
-        let root = Scope(id: id, kind: .process, parentID: nil, ownerTokenID: nil, variables: variables)
-        let instance = ProcessInstance(
-            id: id, definitionID: process.id, definitionKey: process.key, businessKey: businessKey, startTime: now,
-            superInstance: nil, scopes: [id: root], tokens: [:], timers: [:], messages: [:], isEnded: false,
-            version: 0, sequence: 0)
-        var runtime = Runtime(instance: instance, process: process, now: now)
+        var runtime = fresh(id: id, process: process, businessKey: businessKey, variables: variables, parent: nil, now: now)
         for target in targets { runtime.spawn(at: target.node, scope: id, via: target.flow) }
         runtime.run()
         return runtime

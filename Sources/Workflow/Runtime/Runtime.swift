@@ -38,15 +38,23 @@ public struct Runtime: Sendable {
             throw WorkflowError(.badUserRequest, "Process definition \(process.id) has no none start event; "
                 + "start it with a message or timer")
         }
+        var runtime = fresh(id: id, process: process, businessKey: businessKey, variables: variables, parent: parent, now: now)
+        runtime.spawn(at: start.id, scope: id)
+        runtime.run()
+        return runtime
+    }
+
+    /// A runtime over a new, empty instance: its process scope holds the variables, no token yet.
+    static func fresh(
+        id: String, process: DeployedProcess, businessKey: String?, variables: [String: VariableValue],
+        parent: ParentLink?, now: Date
+    ) -> Runtime {
         let root = Scope(id: id, kind: .process, parentID: nil, ownerTokenID: nil, variables: variables)
         let instance = ProcessInstance(
             id: id, definitionID: process.id, definitionKey: process.key, businessKey: businessKey, startTime: now,
             superInstance: parent, scopes: [id: root], tokens: [:], timers: [:], messages: [:], isEnded: false,
             version: 0, sequence: 0)
-        var runtime = Runtime(instance: instance, process: process, now: now)
-        runtime.spawn(at: start.id, scope: id)
-        runtime.run()
-        return runtime
+        return Runtime(instance: instance, process: process, now: now)
     }
 
     /// A worker completed an external task.
