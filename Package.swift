@@ -74,7 +74,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "WorkflowBench",
-            dependencies: ["BPMN", "Workflow"],
+            dependencies: ["BPMN", "Workflow", "Workers"],
             path: "bench/WorkflowBench",
             swiftSettings: swiftSettings
         ),

@@ -16,3 +16,17 @@ echo "== Swift (release)"
 .build/release/WorkflowBench --skip-parse true --instances "$INSTANCES" --batch 10 | grep "instances/s"
 echo "== SpiffWorkflow $(bench/.venv/bin/python -c 'import importlib.metadata as m; print(m.version("SpiffWorkflow"))')"
 bench/.venv/bin/python bench/spiff_bench.py --corpus "$CORPUS" --instances 5000 --repeat 3
+
+# Redis: fetch-and-lock latency and the engine's memory as the queue grows (1k, 100k, 1M waiting tasks), on a
+# throwaway redis-server (no persistence) started here and stopped at the end. SCALE_SIZES overrides the sizes.
+if [ "${SKIP_REDIS:-}" != "1" ]; then
+  REDIS_BENCH_PORT="${REDIS_BENCH_PORT:-6399}"
+  redis-server --port "$REDIS_BENCH_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+    --logfile /tmp/workflow-bench-redis.log --pidfile /tmp/workflow-bench-redis.pid
+  trap 'redis-cli -p "$REDIS_BENCH_PORT" shutdown nosave >/dev/null 2>&1 || true' EXIT
+  for _ in $(seq 1 50); do redis-cli -p "$REDIS_BENCH_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  echo "== Redis $(redis-server --version | awk '{print $3}') (store: RedisWorkflowStore, single node, loopback)"
+  .build/release/WorkflowBench --redis-scale "redis://127.0.0.1:${REDIS_BENCH_PORT}" \
+    --scale-sizes "${SCALE_SIZES:-1000,100000,1000000}" | grep "redis scale"
+  redis-cli -p "$REDIS_BENCH_PORT" info memory | grep '^used_memory_human'
+fi

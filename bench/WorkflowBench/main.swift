@@ -21,6 +21,9 @@ struct Options {
     var phases = false
     var batch = 1
     var longPoll = false
+    /// `--redis-scale URL`: only the Redis queue-size benchmark, against that server.
+    var redisScale = ""
+    var scaleSizes = [1_000, 100_000, 1_000_000]
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -35,6 +38,8 @@ struct Options {
             case "--phases": phases = value == "true"
             case "--batch": batch = max(1, Int(value) ?? batch)
             case "--longpoll": longPoll = value == "true"
+            case "--redis-scale": redisScale = value
+            case "--scale-sizes": scaleSizes = value.split(separator: ",").compactMap { Int($0) }
             default: FileHandle.standardError.write(Data("unknown option \(flag)\n".utf8))
             }
         }
@@ -165,6 +170,10 @@ func benchRuntime(_ options: Options) async throws {
 }
 
 let options = Options(CommandLine.arguments)
+if !options.redisScale.isEmpty {
+    try await benchRedisScale(options)
+    exit(0)
+}
 if !options.skipParse { try benchParse(options) }
 try await benchInstances(options)
 try await benchRuntime(options)
