@@ -83,14 +83,15 @@ extension MemoryWorkflowStore.State {
         var names: [String] = []
         for topic in request.topics where !names.contains(topic.topicName) { names.append(topic.topicName) }
         let instances = self.instances
-        let slots = self.slots
+        let slots = slotsRef
         return queue.take(topics: names, limit: limit, tasks: tasks) { task in
             guard task.isFetchable(at: now), request.workerPool == nil || task.workerPool == request.workerPool,
                   let topic = request.topics.first(where: {
                 $0.topicName == task.topicName && Self.matches(task, $0, instances: instances)
             }) else { return false }
-            guard acquiring else { return slots.fits(task, now: now) }
-            return slots.acquire(task, until: now.addingTimeInterval(Double(topic.lockDuration) / 1000), now: now)
+            guard task.slotPool != nil else { return true }
+            guard acquiring else { return slots.takeUnretainedValue().fits(task, now: now) }
+            return slots.takeUnretainedValue().acquire(task, until: now.addingTimeInterval(Double(topic.lockDuration) / 1000), now: now)
         }
     }
 

@@ -7,7 +7,7 @@ extension MemoryWorkflowStore.State {
     mutating func removeTask(_ id: String, at time: Date, incidentState: HistoricIncident.State) {
         guard let task = tasks.removeValue(forKey: id) else { return }
         queue.remove(id)
-        slots.release(task)
+        if task.slotPool != nil { slots.release(task) }
         leased.remove(id)
         if incidentsByInstance[task.processInstanceID] != nil {
             removeIncidents(of: task.processInstanceID, at: time, as: incidentState) { $0.configuration == id }
