@@ -54,7 +54,11 @@ def test_engine_killed_mid_run_loses_and_repeats_nothing(workflow_bin, redis_wit
         proc = subprocess.Popen([str(workflow_bin), "serve", "--host", "127.0.0.1", "--port", str(port),
                                  "--store", "redis", "--redis-url", redis_with_aof], cwd=REPO_ROOT, stdout=log,
                                 stderr=subprocess.STDOUT)
-        wait_until(lambda: healthy(url), 60, "workflow serve")
+        try:
+            wait_until(lambda: healthy(url), 60, "workflow serve")
+        except BaseException:
+            proc.kill()  # never leave a server behind
+            raise
         return proc
 
     engine = serve()
