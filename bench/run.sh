@@ -29,4 +29,9 @@ if [ "${SKIP_REDIS:-}" != "1" ]; then
   .build/release/WorkflowBench --redis-scale "redis://127.0.0.1:${REDIS_BENCH_PORT}" \
     --scale-sizes "${SCALE_SIZES:-1000,100000,1000000}" | grep "redis scale"
   redis-cli -p "$REDIS_BENCH_PORT" info memory | grep '^used_memory_human'
+  redis-cli -p "$REDIS_BENCH_PORT" flushall >/dev/null
+  echo "== REST + Redis beside Celery, same Redis, same number of worker processes"
+  swift build -c release --product workflow >/dev/null
+  bench/.venv/bin/python bench/rest_bench.py --redis "redis://127.0.0.1:${REDIS_BENCH_PORT}" \
+    --workers "${REST_WORKERS:-4}" --tasks "${REST_TASKS:-20000}" | grep -E "^(workflow|celery)"
 fi

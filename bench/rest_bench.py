@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""End to end over REST on the Redis store, beside Celery 5 on the same Redis, with the same number of worker
+processes.
+
+workflow: `workflow serve --store redis` (release build) on the Redis at --redis; N worker processes, each a loop
+of fetchAndLock (maxTasks 50, long poll) then one complete per task, over keep-alive HTTP (requests). Measures
+tasks/s from the first fetch to the last complete, instances/s of the starts, and p50/p99 from a task's fetch
+answer to its complete answer.
+
+Celery: N prefork worker processes (`celery worker -c N`) with a no-op task on the same Redis (another db);
+the driver queues the tasks first (apply_async in a loop), as the workflow side starts its instances first, then
+starts the workers. Both sides measure tasks/s from the first completion to the last.
+
+Usage: python bench/rest_bench.py --redis redis://127.0.0.1:6399 --workers 4 --tasks 20000
+"""
+import argparse
+import multiprocessing as mp
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+import redis
+import requests
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def worker(url, name, deadline, results):
+    session = requests.Session()
+    body = {"workerId": name, "maxTasks": 50, "asyncResponseTimeout": 1000,
+            "topics": [{"topicName": "bench", "lockDuration": 60000}]}
+    done, latencies, idle, first, last = 0, [], 0, None, time.time()
+    while time.time() < deadline and idle < 3:
+        tasks = session.post(f"{url}/external-task/fetchAndLock", json=body, timeout=60).json()
+        fetched = time.perf_counter()
+        if not tasks:
+            idle += 1
+            continue
+        idle = 0
+        for task in tasks:
+            r = session.post(f"{url}/external-task/{task['id']}/complete", json={"workerId": name}, timeout=60)
+            assert r.status_code == 204, r.text
+            done += 1
+            latencies.append(time.perf_counter() - fetched)
+            last = time.time()
+            first = first or last
+    results.put((done, latencies, first or last, last))
+
+
+def starter(url, count, results):
+    session = requests.Session()
+    for _ in range(count):
+        r = session.post(f"{url}/process-definition/key/one_task/start", json={}, timeout=60)
+        assert r.status_code == 200, r.text
+    results.put(count)
+
+
+def bench_workflow(args):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/engine-rest"
+    server = subprocess.Popen([os.path.join(REPO, ".build/release/workflow"), "serve", "--host", "127.0.0.1", "--port",
+                               str(port), "--store", "redis", "--redis-url", args.redis, "--log-level", "error"],
+                              cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(200):
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/health/ready", timeout=1).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.05)
+        with open(os.path.join(HERE, "one-task.bpmn"), "rb") as fh:
+            assert requests.post(f"{url}/deployment/create", files={"one-task.bpmn": fh}, timeout=30).status_code == 200
+        queue = mp.Queue()
+        began = time.time()
+        starters = [mp.Process(target=starter, args=(url, args.tasks // args.workers, queue)) for _ in range(args.workers)]
+        for p in starters:
+            p.start()
+        started = sum(queue.get() for _ in starters)
+        for p in starters:
+            p.join()
+        start_seconds = time.time() - began
+        began = time.time()
+        workers = [mp.Process(target=worker, args=(url, f"w{n}", began + 600, queue)) for n in range(args.workers)]
+        for p in workers:
+            p.start()
+        outcomes = [queue.get() for _ in workers]
+        for p in workers:
+            p.join()
+        done = sum(o[0] for o in outcomes)
+        # From the first complete to the last (each worker ends after 3 empty long polls, which is not work).
+        first, last = min(o[2] for o in outcomes), max(o[3] for o in outcomes)
+        latencies = sorted(l for o in outcomes for l in o[1])
+        seconds = max(0.001, last - first)
+        p50 = latencies[len(latencies) // 2] * 1000
+        p99 = latencies[int(len(latencies) * 0.99)] * 1000
+        print(f"workflow rest+redis: workers={args.workers} tasks={done} started={started} "
+              f"start instances/s={started / start_seconds:.0f} tasks/s={done / seconds:.0f} "
+              f"fetch-to-complete p50={p50:.2f}ms p99={p99:.2f}ms")
+        assert done == started, f"completed {done} of {started}"
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def bench_celery(args):
+    broker = args.redis.rstrip("/") + "/1"
+    env = dict(os.environ, CELERY_BENCH_BROKER=broker, PYTHONPATH=os.path.join(HERE, "celery"))
+    celery = os.path.join(os.path.dirname(sys.executable), "celery")
+    sys.path.insert(0, os.path.join(HERE, "celery"))
+    os.environ["CELERY_BENCH_BROKER"] = broker
+    import noop_tasks
+    r = redis.Redis.from_url(broker)
+    run = str(time.time_ns())
+    key = f"celery-bench:{run}:done"
+    # Queued first, as the workflow side's instances are started first; then the workers drain the queue.
+    began = time.time()
+    for _ in range(args.tasks):
+        noop_tasks.noop.apply_async((run,))
+    sent = time.time() - began
+    workers = subprocess.Popen([celery, "-A", "noop_tasks", "worker", "-c", str(args.workers), "--pool", "prefork",
+                                "--loglevel", "ERROR", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+                               cwd=os.path.join(HERE, "celery"), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 600
+        while not r.get(key) and time.time() < deadline:
+            time.sleep(0.001)
+        first = time.time()
+        while int(r.get(key) or 0) < args.tasks and time.time() < deadline:
+            time.sleep(0.005)
+        seconds = max(0.001, time.time() - first)
+        done = int(r.get(key) or 0)
+        print(f"celery {noop_tasks.celery_version} redis: workers={args.workers} tasks={done} "
+              f"send tasks/s={args.tasks / sent:.0f} tasks/s={done / seconds:.0f}")
+    finally:
+        workers.send_signal(signal.SIGTERM)
+        workers.wait(timeout=60)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--redis", default="redis://127.0.0.1:6399")
+    ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--tasks", type=int, default=20000)
+    args = ap.parse_args()
+    bench_workflow(args)
+    bench_celery(args)
+
+
+if __name__ == "__main__":
+    main()
