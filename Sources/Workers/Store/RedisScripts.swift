@@ -204,6 +204,17 @@ enum RedisScripts {
     return out
     """)
 
+    /// A task's record, version and lock overlay, and its instance, in one round trip (what settling a task needs).
+    /// ARGV: prefix, task id. The instance id is read from the task's JSON (a plain string field).
+    static let readTaskWithInstance = RedisScript("""
+    local p = ARGV[1]
+    local json = redis.call('HGET', p .. 'task', ARGV[2])
+    if not json then return {} end
+    local instance = cjson.decode(json)['processInstanceID']
+    return {json, redis.call('HGET', p .. 'tver', ARGV[2]) or '0', redis.call('HGET', p .. 'tlock', ARGV[2]) or '',
+            redis.call('HGET', p .. 'inst', instance) or ''}
+    """)
+
     /// Takes a task's slots in its pool if they fit and no unexpired lease of the task holds them already (two
     /// fetches racing for one task: the second is refused, so the loser's give-back cannot free the winner's
     /// slots). KEYS: holders zset, slots hash, size. ARGV: task, slots, lease expiry, now, size if never set.

@@ -26,8 +26,12 @@ extension RedisWorkflowStore {
     }
 
     public func externalTaskWithInstance(_ id: String) async throws -> (ExternalTask, ProcessInstance?)? {
-        guard let task = try await externalTask(id) else { return nil }
-        return (task, try await instance(task.processInstanceID))
+        let partition = RedisKeys.partition(of: id)
+        let reply = try await redis.evaluate(
+            RedisScripts.readTaskWithInstance, keys: [keys.route(partition)],
+            arguments: [keys.prefix(partition), id].map { Array($0.utf8) }).array
+        guard reply.count == 4, let task = try Self.task(reply[0], version: reply[1], lock: reply[2]) else { return nil }
+        return (task, try Self.decode(ProcessInstance.self, reply[3]))
     }
 
     public func externalTasks() async throws -> [ExternalTask] {
