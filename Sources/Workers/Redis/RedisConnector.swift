@@ -24,7 +24,7 @@ extension RedisConnector {
 
     /// Runs a Lua script by its SHA, loading it once when the server does not know it yet (a restart, a failover).
     public func evaluate(_ script: RedisScript, keys: [String], arguments: [[UInt8]]) async throws -> RedisReply {
-        let command = Self.evalsha(script, keys: keys, arguments: arguments)
+        let command = RedisCommand.evalsha(script, keys: keys, arguments: arguments)
         var reply = try await pipeline([command])[0]
         // Loaded again after a restart, a failover or a SCRIPT FLUSH (even one between the load and the retry).
         for _ in 0..<3 {
@@ -35,7 +35,10 @@ extension RedisConnector {
         if case .error(let message) = reply { throw RedisError(.reply, message) }
         return reply
     }
+}
 
+extension RedisCommand {
+    /// `EVALSHA sha numkeys keys... arguments...`.
     static func evalsha(_ script: RedisScript, keys: [String], arguments: [[UInt8]]) -> RedisCommand {
         var command = RedisCommand(bytes: [Array("EVALSHA".utf8), Array(script.sha1.utf8), Array(String(keys.count).utf8)])
         command.arguments += keys.map { Array($0.utf8) } + arguments

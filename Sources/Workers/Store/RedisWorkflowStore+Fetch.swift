@@ -28,8 +28,9 @@ extension RedisWorkflowStore {
         }
     }
 
-    /// Partitions with ready work of the topics, or with a lock or back-off that ended, in one round trip.
-    private func partitionsWithWork(topics: [String], now: Date) async throws -> [Int] {
+    /// Per partition, how many tasks of the topics are ready or have a lock or back-off that ended (an upper bound
+    /// of what a fetch there can take), in one round trip.
+    private func workPerPartition(topics: [String], now: Date) async throws -> [Int] {
         var commands: [RedisCommand] = []
         for partition in 0..<RedisKeys.partitions {
             let prefix = keys.prefix(partition)
@@ -38,34 +39,63 @@ extension RedisWorkflowStore {
         }
         let replies = try await redis.pipeline(commands)
         let stride = topics.count + 1
-        return (0..<RedisKeys.partitions).filter { partition in
-            replies[partition * stride ..< (partition + 1) * stride].contains { ($0.integer ?? 0) > 0 }
+        return (0..<RedisKeys.partitions).map { partition in
+            replies[partition * stride ..< (partition + 1) * stride].reduce(0) { $0 + Int($1.integer ?? 0) }
         }
     }
 
+    /// Shares the request's tasks out over the partitions with work (round robin from a moving start), runs one
+    /// fetch script per partition in one pipelined round trip, and goes round again (at most three times) when
+    /// other fetches took part of what the counts promised.
     private func lockPlain(_ request: FetchRequest, topics: [String], expiries: [String: String], now: Date)
         async throws -> [ExternalTask]
     {
-        let candidates = try await partitionsWithWork(topics: topics, now: now)
-        guard !candidates.isEmpty else { return [] }
-        let start = nextPartition.wrappingAdd(1, ordering: .relaxed).oldValue
-        let order = candidates.sorted { ($0 - start) & 15 < ($1 - start) & 15 }
         var locked: [ExternalTask] = []
-        for partition in order where locked.count < request.maxTasks {
-            var arguments = [keys.prefix(partition), Self.time(now), request.workerID,
-                             String(request.maxTasks - locked.count), String(topics.count)]
-            for topic in topics { arguments += [topic, expiries[topic]!, expiries[topic]!] }
-            let reply = try await redis.evaluate(
-                RedisScripts.fetch, keys: [keys.route(partition)], arguments: arguments.map { Array($0.utf8) })
-            locked += try Self.lockedTasks(reply.array.first ?? .null)
-            let pooled = reply.array.count > 1 ? reply.array[1].array.compactMap(\.string) : []
-            for index in stride(from: 0, to: pooled.count - 5, by: 6) where locked.count < request.maxTasks {
-                let (topic, member, pool) = (pooled[index], pooled[index + 1], pooled[index + 2])
-                let (slots, expiry, score) = (Int(pooled[index + 3]) ?? 1, pooled[index + 4], pooled[index + 5])
-                locked += try await lockHoldingSlots(
-                    partition, worker: request.workerID, topic: topic, member: member, pool: pool, slots: slots,
-                    expiry: expiry, score: score, now: now)
+        for _ in 0..<3 where locked.count < request.maxTasks {
+            let work = try await workPerPartition(topics: topics, now: now)
+            let start = nextPartition.wrappingAdd(1, ordering: .relaxed).oldValue
+            var shares: [(partition: Int, count: Int)] = []
+            var remaining = request.maxTasks - locked.count
+            for offset in 0..<RedisKeys.partitions where remaining > 0 {
+                let partition = (start + offset) % RedisKeys.partitions
+                let share = min(work[partition], remaining)
+                guard share > 0 else { continue }
+                shares.append((partition, share))
+                remaining -= share
             }
+            guard !shares.isEmpty else { break }
+            let commands = shares.map { share -> RedisCommand in
+                var arguments = [keys.prefix(share.partition), Self.time(now), request.workerID, String(share.count),
+                                 String(topics.count)]
+                for topic in topics { arguments += [topic, expiries[topic]!, expiries[topic]!] }
+                return RedisCommand.evalsha(RedisScripts.fetch, keys: [keys.route(share.partition)],
+                                            arguments: arguments.map { Array($0.utf8) })
+            }
+            var replies = try await redis.pipeline(commands)
+            if replies.contains(where: { if case .error(let message) = $0 { message.hasPrefix("NOSCRIPT") } else { false } }) {
+                try await redis.loadScript(RedisScripts.fetch)
+                replies = try await redis.pipeline(commands)
+            }
+            var short = false
+            for (share, reply) in zip(shares, replies) {
+                if case .error(let message) = reply { throw RedisError(.reply, message) }
+                let taken = try Self.lockedTasks(reply.array.first ?? .null)
+                locked += taken
+                let pooled = reply.array.count > 1 ? reply.array[1].array.compactMap { $0.string } : []
+                var got = taken.count
+                for index in stride(from: 0, to: pooled.count - 5, by: 6) where locked.count < request.maxTasks {
+                    let (topic, member, pool) = (pooled[index], pooled[index + 1], pooled[index + 2])
+                    let (slots, expiry, score) = (Int(pooled[index + 3]) ?? 1, pooled[index + 4], pooled[index + 5])
+                    let one = try await lockHoldingSlots(
+                        share.partition, worker: request.workerID, topic: topic, member: member, pool: pool,
+                        slots: slots, expiry: expiry, score: score, now: now)
+                    locked += one
+                    got += one.count
+                }
+                if got < share.count { short = true }
+            }
+            // Every share filled: the counts were right and the request is served as far as the work allowed.
+            if !short { break }
         }
         return locked
     }
