@@ -19,7 +19,7 @@ mkdir -p "$DIR"
 for port in $PORTS; do
   mkdir -p "$DIR/$port"
   redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file "$DIR/$port/nodes.conf" \
-    --cluster-node-timeout 1000 --save '' --appendonly no --dir "$DIR/$port" --daemonize yes \
+    --cluster-node-timeout 1000 --cluster-replica-validity-factor 0 --save '' --appendonly no --dir "$DIR/$port" --daemonize yes \
     --logfile "$DIR/$port/redis.log" --pidfile "$DIR/$port/redis.pid"
 done
 for port in $PORTS; do
@@ -36,5 +36,15 @@ redis-cli -p "$BASE" cluster info | grep -q 'cluster_state:ok' || { echo "cluste
 # Every node must agree before clients use it.
 for port in $PORTS; do
   for _ in $(seq 1 100); do redis-cli -p "$port" cluster info | grep -q 'cluster_state:ok' && break; sleep 0.1; done
+done
+# ...and every replica must have finished its first sync, or killing its master finds no replica to promote.
+for port in $PORTS; do
+  if redis-cli -p "$port" info replication | grep -q '^role:slave'; then
+    for _ in $(seq 1 200); do
+      redis-cli -p "$port" info replication | grep -q '^master_link_status:up' && break
+      sleep 0.1
+    done
+    redis-cli -p "$port" info replication | grep -q '^master_link_status:up' || { echo "replica $port did not sync" >&2; exit 1; }
+  fi
 done
 echo "$NODES" | sed 's/ $//; s/ /,/g'

@@ -105,6 +105,11 @@ public final class RedisClusterClient: RedisConnector {
                     switch result {
                     case .failure(let error):
                         lastError = error
+                        // Sent but unanswered: only commands that change nothing may be sent again.
+                        if let error = error as? RedisError, error.code == .lostReply,
+                           !indices.allSatisfy({ Self.isReadOnly(commands[$0]) }) {
+                            throw error
+                        }
                         refresh = true
                         retry += indices
                     case .success(let answers):
@@ -136,6 +141,13 @@ public final class RedisClusterClient: RedisConnector {
             }
         }
         return replies.map { $0 ?? .null }
+    }
+
+    /// Commands that change nothing, safe to send again when their answer was lost.
+    static func isReadOnly(_ command: RedisCommand) -> Bool {
+        let name = command.arguments.first.map { String(decoding: $0, as: UTF8.self).uppercased() } ?? ""
+        return ["GET", "HGET", "HGETALL", "HVALS", "HMGET", "HEXISTS", "HLEN", "ZRANGE", "ZRANGEBYSCORE", "ZCOUNT",
+                "ZCARD", "ZSCORE", "SMEMBERS", "SCARD", "LRANGE", "LLEN", "EXISTS", "PING", "CLUSTER", "INFO"].contains(name)
     }
 
     /// `ASK 3999 127.0.0.1:6381` → 127.0.0.1:6381.

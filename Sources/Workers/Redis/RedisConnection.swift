@@ -28,12 +28,20 @@ final class RedisConnection: @unchecked Sendable {
     /// Sends the commands in one write and reads one reply each (a pipeline of one is a plain call).
     func send(_ commands: [RedisCommand]) throws(RedisError) -> [RedisReply] {
         for command in commands { try append(command) }
+        // Written out before any reply is read, so a failure here means nothing ran (`connection`), and one while
+        // reading means it may have (`lostReply`).
+        var done: Int32 = 0
+        while done == 0 {
+            guard redisBufferWrite(context, &done) == REDIS_OK else {
+                throw RedisError(.connection, "cannot send to \(endpoint): \(Self.errorText(context))")
+            }
+        }
         var replies: [RedisReply] = []
         replies.reserveCapacity(commands.count)
         for _ in commands {
             var raw: UnsafeMutableRawPointer?
             guard redisGetReply(context, &raw) == REDIS_OK, let raw else {
-                throw RedisError(.connection, "connection to \(endpoint) lost: \(Self.errorText(context))")
+                throw RedisError(.lostReply, "connection to \(endpoint) lost: \(Self.errorText(context))")
             }
             let reply = raw.assumingMemoryBound(to: redisReply.self)
             replies.append(RedisReply(reply))

@@ -3,8 +3,10 @@
 /// A failure talking to Redis.
 public struct RedisError: Error, Sendable, CustomStringConvertible {
     public enum Code: Sendable, Hashable {
-        /// The connection could not be made or broke (the connection is dropped and made anew next time).
+        /// The connection could not be made, or broke before the commands were sent: they did not run.
         case connection
+        /// The connection broke after the commands were sent: they may or may not have run.
+        case lostReply
         /// Redis answered with an error reply.
         case reply
         /// The reply did not have the shape the caller expected.

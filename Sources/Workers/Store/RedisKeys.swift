@@ -11,7 +11,7 @@ import Workflow
 /// | key (after the prefix) | type | holds |
 /// |---|---|---|
 /// | `inst` / `iver` | hash | instance id → instance JSON / version |
-/// | `task` / `tver` / `tlock` | hash | task id → task JSON / version / lock overlay `worker␟expiry` |
+/// | `task` / `tver` / `tlock` | hash | task id → task JSON / version / lock overlay `expiry␟worker` |
 /// | `tq` | hash | task id → `topic␟score␟member`, where the task queues |
 /// | `ready:<topic>` | zset | member `<16-digit sequence><id>` by score −priority: highest priority, then oldest |
 /// | `delayed` | zset | task id by the time (s) its lock or back-off ends |

@@ -41,7 +41,11 @@ struct RedisOperations {
         hashSet("tq", task.id, [task.topicName, score, member, task.slotPool ?? "", String(task.slots), task.workerPool.rawValue]
             .joined(separator: "\u{1F}"))
         unqueue(task.id)
-        guard (task.retries ?? 1) > 0, !task.suspended else { return }
+        guard (task.retries ?? 1) > 0, !task.suspended else {
+            // Out of retries or suspended: neither queued nor leased in its worker pool's counts.
+            arguments += ["R", "pl:" + task.workerPool.rawValue, task.id].map { Array($0.utf8) }
+            return
+        }
         if let until = task.lockExpirationTime {
             sortedSetAdd("delayed", RedisWorkflowStore.time(until), task.id)
         } else {

@@ -77,7 +77,7 @@ enum RedisScripts {
         redis.call('ZADD', p .. 'pl:' .. f[6], score, id)
       end
       local version = redis.call('HINCRBY', p .. 'tver', id, 1)
-      redis.call('HSET', p .. 'tlock', id, worker .. US .. expiry)
+      redis.call('HSET', p .. 'tlock', id, expiry .. US .. worker)
       redis.call('ZADD', p .. 'delayed', score, id)
       return {id, version, redis.call('HGET', p .. 'task', id)}
     end
@@ -148,9 +148,18 @@ enum RedisScripts {
     local i = 6
     for _ = 1, tonumber(ARGV[5]) do
       local topic = ARGV[i]
-      local found = redis.call('ZRANGE', p .. 'ready:' .. topic, 0, max - 1, 'WITHSCORES')
-      for j = 1, #found, 2 do
-        table.insert(candidates, {topic, found[j], tonumber(found[j + 1]), ARGV[i + 1], ARGV[i + 2]})
+      -- Page on past tasks of slot pools (the caller leases those itself), so they never hide other ready tasks.
+      local plain, offset = 0, 0
+      while plain < max and offset < 1000 do
+        local found = redis.call('ZRANGE', p .. 'ready:' .. topic, offset, offset + max - 1, 'WITHSCORES')
+        if #found == 0 then break end
+        for j = 1, #found, 2 do
+          local f = split(redis.call('HGET', p .. 'tq', string.sub(found[j], 17)) or '')
+          local pool = (f[4] and f[4] ~= '') and f[4] or nil
+          if not pool then plain = plain + 1 end
+          table.insert(candidates, {topic, found[j], tonumber(found[j + 1]), ARGV[i + 1], ARGV[i + 2], pool, f[5]})
+        end
+        offset = offset + max
       end
       i = i + 3
     end
@@ -158,13 +167,15 @@ enum RedisScripts {
       if a[3] ~= b[3] then return a[3] < b[3] end
       return a[2] < b[2]
     end)
-    local out, pooled, taken = {}, {}, 0
+    local out, pooled, taken, offered = {}, {}, 0, 0
     for k = 1, #candidates do
       if taken >= max then break end
       local c = candidates[k]
-      local f = split(redis.call('HGET', p .. 'tq', string.sub(c[2], 17)) or '')
-      if f[4] and f[4] ~= '' then
-        for _, v in ipairs({c[1], c[2], f[4], f[5], c[4], c[5]}) do table.insert(pooled, v) end
+      if c[6] then
+        if offered < max then
+          for _, v in ipairs({c[1], c[2], c[6], c[7], c[4], c[5]}) do table.insert(pooled, v) end
+          offered = offered + 1
+        end
       else
         for _, v in ipairs(lock(c[1], c[2], ARGV[3], c[4], c[5])) do table.insert(out, v) end
         taken = taken + 1

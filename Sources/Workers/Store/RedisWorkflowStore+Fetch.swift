@@ -45,13 +45,15 @@ extension RedisWorkflowStore {
     }
 
     /// Shares the request's tasks out over the partitions with work (round robin from a moving start), runs one
-    /// fetch script per partition in one pipelined round trip, and goes round again (at most three times) when
-    /// other fetches took part of what the counts promised.
+    /// fetch script per partition in one pipelined round trip, and goes round again over the other partitions when
+    /// one gave less than its count promised (taken meanwhile, or tasks waiting for a full slot pool).
     private func lockPlain(_ request: FetchRequest, topics: [String], expiries: [String: String], now: Date)
         async throws -> [ExternalTask]
     {
         var locked: [ExternalTask] = []
-        for _ in 0..<3 where locked.count < request.maxTasks {
+        /// Partitions that gave less than asked (their work was taken meanwhile, or is waiting for a full slot pool).
+        var exhausted: Set<Int> = []
+        for _ in 0...RedisKeys.partitions where locked.count < request.maxTasks {
             let work = try await workPerPartition(topics: topics, now: now)
             let start = nextPartition.wrappingAdd(1, ordering: .relaxed).oldValue
             var shares: [(partition: Int, count: Int)] = []
@@ -59,7 +61,7 @@ extension RedisWorkflowStore {
             for offset in 0..<RedisKeys.partitions where remaining > 0 {
                 let partition = (start + offset) % RedisKeys.partitions
                 let share = min(work[partition], remaining)
-                guard share > 0 else { continue }
+                guard share > 0, !exhausted.contains(partition) else { continue }
                 shares.append((partition, share))
                 remaining -= share
             }
@@ -72,9 +74,13 @@ extension RedisWorkflowStore {
                                             arguments: arguments.map { Array($0.utf8) })
             }
             var replies = try await redis.pipeline(commands)
-            if replies.contains(where: { if case .error(let message) = $0 { message.hasPrefix("NOSCRIPT") } else { false } }) {
+            // A node without the script (restart, failover): load it and send again only what did not run.
+            let missing = replies.indices.filter {
+                if case .error(let message) = replies[$0] { message.hasPrefix("NOSCRIPT") } else { false }
+            }
+            if !missing.isEmpty {
                 try await redis.loadScript(RedisScripts.fetch)
-                replies = try await redis.pipeline(commands)
+                for (index, reply) in zip(missing, try await redis.pipeline(missing.map { commands[$0] })) { replies[index] = reply }
             }
             var short = false
             for (share, reply) in zip(shares, replies) {
@@ -92,7 +98,10 @@ extension RedisWorkflowStore {
                     locked += one
                     got += one.count
                 }
-                if got < share.count { short = true }
+                if got < share.count {
+                    short = true
+                    exhausted.insert(share.partition)
+                }
             }
             // Every share filled: the counts were right and the request is served as far as the work allowed.
             if !short { break }
@@ -142,7 +151,8 @@ extension RedisWorkflowStore {
         for _ in 0..<10 {
             let replies = try await redis.pipeline((0..<RedisKeys.partitions).map { partition in
                 var command = RedisCommand("EVALSHA", RedisScripts.peek.sha1, "1", keys.route(partition),
-                                           keys.prefix(partition), Self.time(now), String(limit), String(topics.count))
+                                           keys.prefix(partition), Self.time(now), String(limit + refused.count),
+                                           String(topics.count))
                 topics.forEach { command.append($0) }
                 return command
             })

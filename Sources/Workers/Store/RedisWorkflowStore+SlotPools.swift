@@ -39,7 +39,11 @@ extension RedisWorkflowStore {
         guard let pool = task.slotPool else { return }
         switch change {
         case .keep: break
-        case .hold(let until): try await holdSlots(pool: pool, task: task.id, slots: task.slots, until: until)
+        case .hold(let until):
+            try await holdSlots(pool: pool, task: task.id, slots: task.slots, until: until)
+            // The task may have been settled since its update was written: then nothing holds these slots.
+            let exists = try await redis.send("HEXISTS", keys.prefix(RedisKeys.partition(of: task.id)) + "task", task.id)
+            if exists.integer != 1 { try await releaseSlots([pool + "\u{1F}" + task.id]) }
         case .release: try await releaseSlots([pool + "\u{1F}" + task.id])
         }
     }

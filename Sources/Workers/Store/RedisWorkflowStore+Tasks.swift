@@ -8,9 +8,10 @@ extension RedisWorkflowStore {
         guard var task = try decode(ExternalTask.self, json) else { return nil }
         if let version = version.integer { task.version = Int(version) }
         if let overlay = lock.string, !overlay.isEmpty {
-            let fields = overlay.split(separator: "\u{1F}", omittingEmptySubsequences: false)
-            task.workerID = String(fields[0])
-            task.lockExpirationTime = fields.count > 1 ? date(fields[1]) : nil
+            // `expiry␟worker`, split once: a worker id may hold any character, the separator included.
+            let fields = overlay.split(separator: "\u{1F}", maxSplits: 1, omittingEmptySubsequences: false)
+            task.lockExpirationTime = date(fields[0])
+            task.workerID = fields.count > 1 ? String(fields[1]) : nil
         }
         return task
     }

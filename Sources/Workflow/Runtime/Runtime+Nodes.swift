@@ -102,6 +102,9 @@ extension Runtime {
         guard let topicValue = evaluate(task.topic, at: tokenID) else { return }
         let topic: String
         if case .string(let text) = topicValue { topic = text } else { topic = "\(topicValue)" }
+        guard !topic.isEmpty, !topic.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            return raiseIncident(tokenID, "the topic of '\(node.id)' evaluated to an empty string or one with control characters")
+        }
         var priority = Int64(definition.taskPriority ?? 0)
         if let expression = task.priority {
             guard let value = evaluate(expression, at: tokenID) else { return }

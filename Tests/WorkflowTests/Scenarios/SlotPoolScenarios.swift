@@ -89,6 +89,21 @@ struct SlotPoolScenarios {
         #expect(try await Self.plainFetch(engine).map(\.slotPool) == ["nowhere"], "a pool created at run time")
     }
 
+    /// Tasks of a full pool at the head of the queue do not hide the tasks behind them, for plain and priority fetches.
+    @Test(arguments: StoreKind.allCases)
+    func aFullPoolsTasksDoNotBlockOthers(kind: StoreKind) async throws {
+        let harness = try await Harness(kind, Self.pooled(pool: "closed_pool", slots: 1),
+                                        bpmn("\(start) \(task("free", "pooled")) \(end) \(chain("start", "free", "end"))", id: "q"))
+        let engine = harness.engine
+        for _ in 0..<5 { try await harness.start() }  // closed_pool was never created: no slots, these wait
+        let free = try await harness.start("q")
+        let plain = try await Self.plainFetch(engine, max: 1)
+        #expect(plain.map(\.processInstanceID) == [free], "the plain fetch looks past the waiting pool tasks")
+        try await engine.unlock(plain[0].id)
+        let prioritised = try #require(try await harness.fetch("pooled"))
+        #expect(prioritised.task.processInstanceID == free, "and so does a priority fetch")
+    }
+
     /// Eight workers compete for 60 tasks of a 5-slot pool, fetching up to 3 at a time: the leases they hold (counted
     /// from a fetch's answer until just before its complete, so never more than the store holds) never exceed 5,
     /// and the store's own count never does either; every task completes exactly once.
