@@ -15,7 +15,8 @@ extension RedisWorkflowStore {
         let expiries = Dictionary(lockDurations.map {
             ($0.topic, Self.time(now.addingTimeInterval(Double($0.milliseconds) / 1000)))
         }) { first, _ in first }
-        let plain = !request.usePriority && request.createTimeAscending != false && request.workerPool == nil
+        // A sorting by create time keeps one order across partitions, so it peeks every partition.
+        let plain = !request.usePriority && request.createTimeAscending == nil && request.workerPool == nil
             && request.topics.allSatisfy { !$0.hasFilters }
         let locked = plain
             ? try await lockPlain(request, topics: lockDurations.map(\.topic), expiries: expiries, now: now)
