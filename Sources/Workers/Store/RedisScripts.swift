@@ -215,6 +215,18 @@ enum RedisScripts {
     return out
     """)
 
+    /// Per worker pool, the tasks whose back-off ended but that no fetch has moved to their queue yet (a lease that
+    /// ran out is counted from the pool's lease set instead). ARGV: prefix, now. Returns `pool, count` pairs.
+    static let dueBackoffs = RedisScript(prelude + "\n" + """
+    local counts, out = {}, {}
+    for _, id in ipairs(redis.call('ZRANGEBYSCORE', p .. 'delayed', '-inf', ARGV[2], 'LIMIT', 0, 10000)) do
+      local f = split(redis.call('HGET', p .. 'tq', id) or '')
+      if f[6] and not redis.call('ZSCORE', p .. 'pl:' .. f[6], id) then counts[f[6]] = (counts[f[6]] or 0) + 1 end
+    end
+    for pool, count in pairs(counts) do table.insert(out, pool); table.insert(out, count) end
+    return out
+    """)
+
     /// A task's record, version and lock overlay, and its instance, in one round trip (what settling a task needs).
     /// ARGV: prefix, task id. The instance id is read from the task's JSON (a plain string field).
     static let readTaskWithInstance = RedisScript("""

@@ -79,8 +79,18 @@ extension RedisWorkflowStore {
             }
         }
         let replies = try await pipelineChecked(commands)
+        // Back-offs that ended but no fetch has looked at yet are fetchable too.
+        var due: [String: Int] = [:]
+        for partition in 0..<RedisKeys.partitions {
+            let reply = try await redis.evaluate(
+                RedisScripts.dueBackoffs, keys: [keys.route(partition)],
+                arguments: [keys.prefix(partition), Self.time(now)].map { Array($0.utf8) }).array
+            for index in stride(from: 0, to: reply.count - 1, by: 2) {
+                if let pool = reply[index].string { due[pool, default: 0] += Int(reply[index + 1].integer ?? 0) }
+            }
+        }
         return pools.enumerated().map { index, pool in
-            var queued = 0, inFlight = 0
+            var queued = due[pool.rawValue] ?? 0, inFlight = 0
             for partition in 0..<RedisKeys.partitions {
                 let base = (partition * pools.count + index) * 3
                 queued += Int(replies[base].integer ?? 0) + Int(replies[base + 1].integer ?? 0)

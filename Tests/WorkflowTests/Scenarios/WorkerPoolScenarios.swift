@@ -57,6 +57,8 @@ struct WorkerPoolScenarios {
         #expect(try await Self.counts(engine, .cpuIntensive) == (0, 0))
         clock.advance(by: 11)
         #expect(try await Self.counts(engine, .ioIntensive) == (1, 0))
+        clock.advance(by: 50)
+        #expect(try await Self.counts(engine, .cpuIntensive) == (1, 0), "a back-off that ended is queued, fetched or not")
         let general = try await Self.fetch(engine, nil, topics: ["other"])
         try await engine.complete(general[0].id, workerID: "w")
         #expect(try await Self.counts(engine, .generalPurpose) == (0, 0))
