@@ -23,6 +23,9 @@ struct HardenedInputTests {
             }
             #expect(try await client.call(.post, "/external-task/\(id)/extendLock", #"{"workerId":"w1","newDuration":1000}"#).status
                     == .noContent, "the task is untouched and the server still serves")
+            let negative = try await client.call(.post, "/external-task/fetchAndLock",
+                                                 #"{"workerId":"w1","maxTasks":1,"asyncResponseTimeout":-5,"topics":[]}"#)
+            #expect(try negative.expectError(.badRequest, type: "InvalidRequestException") == "The asynchronous response timeout cannot be negative")
         }
     }
 

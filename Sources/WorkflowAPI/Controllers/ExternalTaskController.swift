@@ -39,9 +39,12 @@ struct ExternalTaskController<Context: ConnectionAwareContext> {
         let maxTasks = try body.int("maxTasks") ?? 0
         guard maxTasks >= 0 else { throw WorkflowError(.badUserRequest, "maxResults is not greater than or equal to 0") }
         let timeout = try body.int64("asyncResponseTimeout")
-        if let timeout, timeout > 1_800_000 || timeout < 0 {
+        if let timeout, timeout > 1_800_000 {
             throw WorkflowError(.invalidRequest, "The asynchronous response timeout cannot be set to a value greater "
                 + "than 1800000 milliseconds")
+        }
+        if let timeout, timeout < 0 {
+            throw WorkflowError(.invalidRequest, "The asynchronous response timeout cannot be negative")
         }
         var fetch = FetchRequest(
             workerID: workerID, maxTasks: maxTasks, usePriority: try body.bool("usePriority") ?? false, topics: [])
