@@ -54,3 +54,20 @@ def test_dead_letters_are_listed_and_retried(workflow_bin, base_url):
     assert [(t["id"], t["retries"]) for t in again] == [(task["id"], 2)]
     missing = cli("retry", "no-such-task")
     assert missing.returncode == 1 and "RestException" in missing.stderr
+
+
+def test_serve_refuses_bad_store_options_clearly(workflow_bin):
+    """Bad serve options end the command with a message, before anything listens."""
+    cases = [
+        (["--topic-pool", "orders"], "expected TOPIC=POOL"),
+        (["--topic-pool", "orders=GPU"], "expected TOPIC=POOL"),
+        (["--store", "postgres"], "--store must be memory or redis"),
+        (["--store", "redis", "--redis-url", "redis://user:pw@h:1"], "not a Redis URL"),
+        (["--store", "redis", "--redis-url", "redis://127.0.0.1:1"], "cannot reach Redis"),
+        (["--store", "redis", "--redis-cluster", "127.0.0.1:1"], "cannot read the Redis Cluster's slots"),
+    ]
+    for args, message in cases:
+        r = subprocess.run([str(workflow_bin), "serve", "--port", "0", *args], cwd=REPO_ROOT,
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode != 0, f"{args}: {r.stdout}{r.stderr}"
+        assert message in r.stderr, f"{args}: {r.stderr}"

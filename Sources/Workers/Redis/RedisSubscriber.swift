@@ -24,6 +24,7 @@ public struct RedisSubscriber: Service {
     }
 
     public func run() async throws {
+        guard !endpoints.isEmpty else { throw RedisError(.connection, "no Redis server to subscribe to") }
         let stop = Atomic<Bool>(false)
         let stopped = Mutex<CheckedContinuation<Void, Never>?>(nil)
         let thread = Thread { [endpoints, channel, logger, onMessage] in
