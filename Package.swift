@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -31,6 +32,11 @@ let package = Package(
             name: "CHiredis",
             pkgConfig: "hiredis",
             providers: [.apt(["libhiredis-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(name: "BPMN", dependencies: ["CLibXML2"], swiftSettings: swiftSettings),
         .target(
@@ -49,6 +55,16 @@ let package = Package(
                 "Workflow", "CHiredis", "BPMN",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ReferenceWorkers",
+            dependencies: [
+                "Workers", "Workflow", "CSQLite",
+                .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -64,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "WorkflowCLI",
             dependencies: [
-                "BPMN", "Workflow", "WorkflowAPI", "Workers", "Scaler",
+                "BPMN", "Workflow", "WorkflowAPI", "Workers", "Scaler", "ReferenceWorkers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -80,7 +96,10 @@ let package = Package(
         ),
         .testTarget(name: "BPMNTests", dependencies: ["BPMN"], swiftSettings: swiftSettings),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "BPMN", "Workers"], swiftSettings: swiftSettings),
-        .testTarget(name: "WorkersTests", dependencies: ["Workers"], swiftSettings: swiftSettings),
+        .testTarget(name: "WorkersTests", dependencies: ["Workers", "Workflow", "BPMN"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ReferenceWorkersTests", dependencies: ["ReferenceWorkers", "Workers", "Workflow"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "ScalerTests", dependencies: ["Scaler"], swiftSettings: swiftSettings),
         .testTarget(
             name: "WorkflowAPITests",

@@ -18,16 +18,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on.") var port = Int(ProcessInfo.processInfo.environment["WORKFLOW_PORT"] ?? "") ?? 8080
     @Option(help: "Deploy every .bpmn file of this folder at start.") var processes: String?
     @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
+    @Option(help: "Log format: text, or json (one object per line).")
+    var logFormat = ProcessInfo.processInfo.environment["WORKFLOW_LOG_FORMAT"] ?? "text"
     @Option(help: "Where state lives: memory (embedded, lost on restart) or redis.")
     var store = ProcessInfo.processInfo.environment["WORKFLOW_STORE"] ?? "memory"
-    @Option(help: "The Redis server of --store redis, redis://HOST:PORT.")
-    var redisURL = ProcessInfo.processInfo.environment["WORKFLOW_REDIS_URL"]
-        ?? ProcessInfo.processInfo.environment["REDIS_URL"] ?? "redis://127.0.0.1:6379"
+    @OptionGroup var redis: RedisOptions
     @Option(name: .customLong("topic-pool"), parsing: .singleValue,
             help: "TOPIC=POOL: the worker pool type of a topic whose model names none (repeatable; also WORKFLOW_TOPIC_POOLS, comma-separated).")
     var topicPoolOptions: [String] = []
-    @Option(help: "A Redis Cluster instead of --redis-url: some of its nodes, HOST:PORT,HOST:PORT,...")
-    var redisCluster = ProcessInfo.processInfo.environment["WORKFLOW_REDIS_CLUSTER"]
 
     /// `--topic-pool` and `WORKFLOW_TOPIC_POOLS` as a map.
     func topicPools() throws -> [String: WorkerPoolType] {
@@ -45,59 +43,37 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
+        try checkLogging(format: logFormat, level: logLevel)
         _ = try topicPools()
         guard ["memory", "redis"].contains(store) else { throw ValidationError("--store must be memory or redis") }
-        if store == "redis" {
-            do {
-                if let redisCluster { _ = try RedisClusterClient(nodes: redisCluster) } else { _ = try RedisEndpoint(url: redisURL) }
-            } catch {
-                throw ValidationError("\(redisCluster == nil ? "--redis-url" : "--redis-cluster"): \(error.message)")
-            }
-        }
+        if store == "redis" { try redis.check() }
     }
 
     /// The chosen store; Redis must answer PING before the engine starts.
     private func makeStore(logger: Logger) async throws -> any WorkflowStore {
-        guard store == "redis" else { return MemoryWorkflowStore() }
-        let client: any RedisConnector
-        if let redisCluster {
-            let cluster = try RedisClusterClient(nodes: redisCluster)
-            do { try await cluster.refreshSlots() } catch {
-                throw ValidationError("cannot read the Redis Cluster's slots from \(redisCluster): \(error)")
-            }
-            client = cluster
-        } else {
-            client = RedisClient(try RedisEndpoint(url: redisURL))
-            do { try await client.send("PING") } catch { throw ValidationError("cannot reach Redis at \(redisURL): \(error)") }
-        }
-        logger.info("store: redis", metadata: ["redis": "\(client.endpoints.map(\.description).joined(separator: ","))"])
-        return RedisWorkflowStore(client)
+        store == "redis" ? try await redis.connect(logger: logger) : MemoryWorkflowStore()
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-            return handler
-        }
+        bootstrapLogging(format: logFormat, level: logLevel)
         let logger = Logger(label: "workflow")
         let store = try await makeStore(logger: logger)
         let engine = Engine(store: store, logger: logger, topicPools: try topicPools())
         try await engine.loadRepository()
         var services: [any Service] = [TimerService(engine: engine), RepositorySyncService(engine: engine)]
-        if let redis = store as? RedisWorkflowStore {
+        if let redisStore = store as? RedisWorkflowStore {
             // Tasks made fetchable by other replicas wake this replica's long polls.
-            services.append(RedisSubscriber(endpoints: redis.redis.endpoints, channel: redis.keys.signals, logger: logger) {
+            services.append(RedisSubscriber(endpoints: redisStore.redis.endpoints, channel: redisStore.keys.signals, logger: logger) {
                 message in engine.announced(topics: [message])
             })
         }
         if let processes { try await deployFolder(processes, engine: engine, logger: logger) }
-        let redis = (store as? RedisWorkflowStore)?.redis
+        let redisClient = (store as? RedisWorkflowStore)?.redis
         let router = buildRouter(
             engine: engine, baseURL: "http://\(host == "0.0.0.0" ? "localhost" : host):\(port)/engine-rest",
             readiness: {
-                guard let redis else { return true }
-                return (try? await redis.send("PING")) != nil
+                guard let redisClient else { return true }
+                return (try? await redisClient.send("PING")) != nil
             })
         let app = Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "workflow"),

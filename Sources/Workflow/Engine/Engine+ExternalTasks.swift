@@ -38,7 +38,10 @@ extension Engine {
             let locked = try await store.fetchAndLock(request, now: now)
             if !locked.isEmpty {
                 announceExpiries(of: locked, now: now)
-                return try await attachVariables(locked, selections)
+                guard asyncResponseTimeout != nil else { return try await attachVariables(locked, selections) }
+                // A long poll may be cancelled (its client went away, a worker drains): once tasks are locked they
+                // are handed out regardless, else a cancelled read would strand them until their lock expires.
+                return try await Task { try await self.attachVariables(locked, selections) }.value
             }
             let remaining = deadline - ContinuousClock.now
             guard asyncResponseTimeout != nil, remaining > .zero, !Task.isCancelled else { return [] }

@@ -135,31 +135,6 @@ enum VariableCodec {
     }
 
     static func encode(_ variable: VariableValue, deserialize: Bool = false) -> ExpressionValue {
-        var info: [String: ExpressionValue] = [:]
-        let value: ExpressionValue
-        switch variable {
-        case .string(let text): value = .string(text)
-        case .integer(let number): value = .int(Int64(number))
-        case .short(let number): value = .int(Int64(number))
-        case .long(let number): value = .int(number)
-        case .double(let number): value = .double(number)
-        case .boolean(let flag): value = .bool(flag)
-        case .date(let date): value = .string(CamundaDate.format(date))
-        case .json(let json): value = .string(json.jsonText)
-        case .xml(let text): value = .string(text)
-        case .null, .typedNull: value = .null
-        case .bytes(let bytes): value = .string(Data(bytes).base64EncodedString())
-        case .object(let serialized, let typeName, let format):
-            value = deserialize && format == "application/json"
-                ? (try? ExpressionValue.parseJSON(serialized)) ?? .string(serialized) : .string(serialized)
-            info["objectTypeName"] = typeName.map { .string($0) } ?? .null
-            info["serializationDataFormat"] = format.map { .string($0) } ?? .null
-        case .file(let file):
-            value = .null
-            info["filename"] = .string(file.filename)
-            info["mimeType"] = file.mimeType.map { .string($0) } ?? .null
-            info["encoding"] = file.encoding.map { .string($0) } ?? .null
-        }
-        return .object(["type": .string(variable.typeName), "value": value, "valueInfo": .object(info)])
+        variable.camundaDTO(deserialize: deserialize)
     }
 }

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+import AsyncHTTPClient
+import BPMN
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Workflow
+
+/// The Camunda 7 REST transport: `POST /external-task/fetchAndLock` and `/external-task/{id}/...`, as any Camunda
+/// external-task client sends them. Works against this server and against a Camunda 7 engine.
+public final class RESTTransport: ExternalTaskTransport {
+    /// The REST root, e.g. `http://localhost:8080/engine-rest`.
+    public let baseURL: String
+    private let client: HTTPClient
+    private let headers: HTTPHeaders
+
+    /// `connections`: the most HTTP/1.1 connections kept to the engine (a long poll holds one per worker pool).
+    public init(baseURL: String, connections: Int = 64, headers: [(String, String)] = []) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+        configuration.timeout = .init(connect: .seconds(5))
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        var all = HTTPHeaders([("Content-Type", "application/json"), ("Accept", "application/json")])
+        all.add(contentsOf: headers)
+        self.headers = all
+    }
+
+    /// Closes the connections; call once the worker has stopped.
+    public func shutdown() async throws { try await client.shutdown() }
+
+    public func fetchAndLock(_ fetch: WorkerFetch) async throws -> [WorkerTask] {
+        var body: [String: ExpressionValue] = [
+            "workerId": .string(fetch.workerID), "maxTasks": .int(Int64(fetch.maxTasks)), "usePriority": true,
+            "topics": .array(fetch.topics.map { topic in
+                var entry: [String: ExpressionValue] = [
+                    "topicName": .string(topic.name), "lockDuration": .int(topic.lockDuration),
+                    "includeExtensionProperties": true,
+                ]
+                if let names = topic.variables { entry["variables"] = .array(names.map { .string($0) }) }
+                return .object(entry)
+            }),
+        ]
+        if let timeout = fetch.asyncResponseTimeout { body["asyncResponseTimeout"] = .int(timeout) }
+        if let pool = fetch.workerPool { body["workerPool"] = .string(pool.rawValue) }
+        let wait = TimeAmount.milliseconds(fetch.asyncResponseTimeout ?? 0) + .seconds(30)
+        let reply = try await post("/external-task/fetchAndLock", body: .object(body), timeout: wait)
+        guard case .array(let tasks) = reply else {
+            throw WorkerTransportError(.unavailable, "fetchAndLock answered \(reply.jsonText.prefix(200)), not an array")
+        }
+        return tasks.compactMap { task(from: $0, workerID: fetch.workerID) }
+    }
+
+    public func complete(_ taskID: String, workerID: String, variables: [String: VariableValue],
+                         localVariables: [String: VariableValue]) async throws {
+        _ = try await post(path(taskID, "complete"), body: [
+            "workerId": .string(workerID), "variables": Self.encode(variables),
+            "localVariables": Self.encode(localVariables),
+        ])
+    }
+
+    public func failure(_ taskID: String, workerID: String, message: String, details: String?, retries: Int,
+                        retryTimeout: Int64) async throws {
+        _ = try await post(path(taskID, "failure"), body: [
+            "workerId": .string(workerID), "errorMessage": .string(message),
+            "errorDetails": details.map { .string($0) } ?? .null, "retries": .int(Int64(retries)),
+            "retryTimeout": .int(retryTimeout),
+        ])
+    }
+
+    public func bpmnError(_ taskID: String, workerID: String, code: String, message: String?,
+                          variables: [String: VariableValue]) async throws {
+        _ = try await post(path(taskID, "bpmnError"), body: [
+            "workerId": .string(workerID), "errorCode": .string(code),
+            "errorMessage": message.map { .string($0) } ?? .null, "variables": Self.encode(variables),
+        ])
+    }
+
+    public func extendLock(_ taskID: String, workerID: String, duration: Int64) async throws {
+        _ = try await post(path(taskID, "extendLock"), body: ["workerId": .string(workerID), "newDuration": .int(duration)])
+    }
+
+    public func unlock(_ taskID: String) async throws {
+        _ = try await post(path(taskID, "unlock"), body: [:])
+    }
+
+    private func path(_ taskID: String, _ verb: String) -> String {
+        "/external-task/\(taskID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? taskID)/\(verb)"
+    }
+
+    private static func encode(_ variables: [String: VariableValue]) -> ExpressionValue {
+        .object(variables.mapValues { $0.camundaDTO() })
+    }
+
+    private func task(from json: ExpressionValue, workerID: String) -> WorkerTask? {
+        guard case .object(let fields) = json, let id = fields["id"]?.stringValue,
+              let topic = fields["topicName"]?.stringValue else { return nil }
+        let text = { (key: String) in fields[key]?.stringValue }
+        return WorkerTask(
+            id: id, topicName: topic, workerID: workerID, processInstanceID: text("processInstanceId") ?? "",
+            processDefinitionKey: text("processDefinitionKey"), activityID: text("activityId"),
+            businessKey: text("businessKey"), retries: fields["retries"]?.intValue.map(Int.init),
+            priority: fields["priority"]?.intValue ?? 0,
+            lockExpirationTime: text("lockExpirationTime").flatMap(CamundaDate.parse),
+            extensionProperties: (fields["extensionProperties"]?.objectValue ?? [:]).compactMapValues(\.stringValue),
+            variables: (fields["variables"]?.objectValue ?? [:]).mapValues(VariableValue.init(camundaDTO:)))
+    }
+
+    /// POSTs JSON and returns the JSON answer (`.null` for 204); maps failures to `WorkerTransportError`.
+    private func post(_ path: String, body: ExpressionValue, timeout: TimeAmount = .seconds(30)) async throws -> ExpressionValue {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .POST
+        request.headers = headers
+        request.body = .bytes(ByteBuffer(bytes: body.jsonBytes))
+        let response: HTTPClientResponse
+        let bytes: ByteBuffer
+        do {
+            response = try await client.execute(request, timeout: timeout)
+            bytes = try await response.body.collect(upTo: 64 << 20)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw WorkerTransportError(.unavailable, "POST \(path): \(error)")
+        }
+        let json = bytes.readableBytes == 0 ? .null : (try? ExpressionValue.parseJSON(bytes.readableBytesView)) ?? .null
+        let status = response.status.code
+        if (200..<300).contains(status) { return json }
+        let message = json.objectValue?["message"]?.stringValue ?? "HTTP \(status)"
+        let type = json.objectValue?["type"]?.stringValue ?? ""
+        switch status {
+        case 404: throw WorkerTransportError(.notFound, message)
+        case 400..<500 where status != 429 && status != 408: throw WorkerTransportError(.rejected, message)
+        // Camunda 7 answers a lock held by another worker with 500 and a BadUserRequestException.
+        case 500 where type.hasSuffix("BadUserRequestException") || message.contains("locked by"):
+            throw WorkerTransportError(.rejected, message)
+        default: throw WorkerTransportError(.unavailable, "POST \(path): \(message)")
+        }
+    }
+}

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+import ArgumentParser
+import Foundation
+import Logging
+import ReferenceWorkers
+import ServiceLifecycle
+import Workers
+import Workflow
+
+/// `workflow worker`: the reference workers of processes/ on the Swift worker runtime, over REST or straight on Redis.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run the reference workers (ETL pipeline, order fulfilment) on the Swift worker runtime.",
+        discussion: "Over REST (default) the worker talks to a workflow server, or to any Camunda 7 engine, at --url. "
+            + "With --transport redis it runs the engine's lease scripts on Redis itself, with no HTTP hop. SIGTERM "
+            + "drains: no new fetches, running handlers get --grace-period seconds, what is left is unlocked.")
+
+    @Option(help: "Which workers: etl, order, or all (comma-separated).") var example = "all"
+    @Option(help: "rest or redis.") var transport = ProcessInfo.processInfo.environment["WORKFLOW_WORKER_TRANSPORT"] ?? "rest"
+    @Option(help: "The engine's REST root (rest transport).")
+    var url = ProcessInfo.processInfo.environment["WORKFLOW_URL"] ?? "http://localhost:8080/engine-rest"
+    @OptionGroup var redis: RedisOptions
+    @Option(help: "The worker id sent with every call (default: host-pid).") var workerID: String?
+    @Option(help: "Handlers at once per pool type, e.g. CPU=2,IO=32 (default: from the core count).")
+    var concurrency = ProcessInfo.processInfo.environment["WORKFLOW_WORKER_CONCURRENCY"] ?? ""
+    @Option(help: "Lock per task in milliseconds; a heartbeat extends it while the handler runs.") var lockDuration: Int64 = 30_000
+    @Option(help: "Long-poll wait per fetch in milliseconds.") var longPoll: Int64 = 20_000
+    @Option(help: "Seconds running handlers get to finish after SIGTERM.") var gracePeriod: Double = 25
+    @Option(help: "Consecutive failures that open a topic's circuit breaker.") var breakerFailures = 5
+    @Option(help: "Seconds a circuit stays open before one probe task.") var breakerOpenSeconds: Double = 30
+    @Option(help: "Retries a task gets at its first failure.") var retries = 3
+    @Option(help: "Back-off base in milliseconds (doubling per failure, with jitter, capped at 60 s).") var retryBaseMs: Int64 = 1_000
+    @Option(help: "The ETL workers' SQLite file.") var database = "etl.sqlite"
+    @Option(help: "Append one JSON line per task event (started, handled, settled, ...) to this file.") var activityLog: String?
+    @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
+    @Option(help: "Log format: json (one object per line) or text.")
+    var logFormat = ProcessInfo.processInfo.environment["WORKFLOW_LOG_FORMAT"] ?? "json"
+
+    func validate() throws {
+        try checkLogging(format: logFormat, level: logLevel)
+        guard ["rest", "redis"].contains(transport) else { throw ValidationError("--transport must be rest or redis") }
+        if transport == "redis" { try redis.check() }
+        _ = try examples()
+        do { _ = try WorkerConfiguration.parseConcurrency(concurrency) } catch { throw ValidationError("--concurrency: \(error)") }
+        guard lockDuration > 0, longPoll >= 0, gracePeriod >= 0, breakerFailures > 0, breakerOpenSeconds >= 0, retries >= 0
+        else { throw ValidationError("durations, counts and retries must not be negative (lock duration and breaker failures above 0)") }
+    }
+
+    func examples() throws -> [String] {
+        let names = example.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let known = ["etl", "order", "all"]
+        guard !names.isEmpty, let unknown = Optional(names.filter { !known.contains($0) }), unknown.isEmpty else {
+            throw ValidationError("--example: expected etl, order or all, not '\(example)'")
+        }
+        return names.contains("all") ? ["etl", "order"] : names
+    }
+
+    func run() async throws {
+        bootstrapLogging(format: logFormat, level: logLevel)
+        let logger = Logger(label: "workflow.worker")
+        var subscriptions: [TopicSubscription] = []
+        for name in try examples() {
+            subscriptions += name == "etl" ? ETLWorkers(databasePath: database).subscriptions : OrderWorkers().subscriptions
+        }
+        let configuration = WorkerConfiguration(
+            workerID: workerID ?? WorkerConfiguration.defaultWorkerID(),
+            concurrency: try WorkerConfiguration.parseConcurrency(concurrency), lockDuration: lockDuration,
+            longPoll: longPoll, gracePeriod: .milliseconds(Int64(gracePeriod * 1000)),
+            circuitBreaker: .init(failureThreshold: breakerFailures, openDuration: .milliseconds(Int64(breakerOpenSeconds * 1000))),
+            retries: retries, retryPolicy: RetryPolicy(baseMilliseconds: retryBaseMs, capMilliseconds: 60_000))
+        let observer = try activityLog.map { try TaskActivityLog(path: $0) }
+
+        var services: [any Service] = []
+        let chosen: any ExternalTaskTransport
+        var rest: RESTTransport?
+        if transport == "redis" {
+            let store = try await redis.connect(logger: logger)
+            let engine = Engine(store: store, logger: logger)
+            try await engine.loadRepository()
+            services.append(RepositorySyncService(engine: engine))
+            // New and unlocked tasks published by any replica wake this worker's long polls.
+            services.append(RedisSubscriber(endpoints: store.redis.endpoints, channel: store.keys.signals, logger: logger) {
+                message in engine.announced(topics: [message])
+            })
+            chosen = EngineTransport(engine: engine)
+        } else {
+            rest = RESTTransport(baseURL: url)
+            chosen = rest!
+        }
+        let runtime = WorkerRuntime(transport: chosen, configuration: configuration, subscriptions: subscriptions,
+                                    logger: logger, observer: observer)
+        // The runtime drains on SIGTERM; the helper services stop once it has returned.
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: runtime, successTerminationBehavior: .gracefullyShutdownGroup)]
+                + services.map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            try? await rest?.shutdown()
+            throw error
+        }
+        try await rest?.shutdown()
+    }
+}
