@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Synchronization
+import Testing
+import Workflow
+
+@testable import Workers
+
+/// The worker runtime against a real engine (memory store) through `EngineTransport`, in real time.
+@Suite(.timeLimit(.minutes(1)))
+struct WorkerRuntimeTests {
+    struct Input: Decodable { let n: Int; let label: String }
+    struct Output: Encodable { let doubled: Int; let tags: [String] }
+
+    @Test func typedHandlersCompleteEveryTaskWithTheirOutput() async throws {
+        let harness = try await WorkerHarness(oneTaskModel())
+        try await harness.start(20, variables: ["n": .integer(21), "label": .string("x")])
+        let worker = harness.run(.init(workerID: workerTestID, longPoll: 200), [
+            .typed(topic: "work", pool: .cpuIntensive) { (input: Input, _) in
+                Output(doubled: input.n * 2, tags: [input.label, "done"])
+            },
+        ])
+        try await harness.waitUntil("20 instances completed") { try await harness.completedInstances() == 20 }
+        try await worker.stop()
+        let variables = try await harness.engine.historicVariableInstances()
+        #expect(variables.filter { $0.name == "doubled" }.map(\.value) == Array(repeating: .integer(42), count: 20))
+        #expect(variables.first { $0.name == "tags" }?.value == .json(["x", "done"]))
+    }
+
+    @Test func aThrownErrorIsAFailureWithBackOffUntilAnIncident() async throws {
+        let harness = try await WorkerHarness(oneTaskModel())
+        let (id) = try await harness.start(1)[0]
+        let observer = RecordingObserver()
+        let configuration = WorkerConfiguration(
+            workerID: workerTestID, longPoll: 100, circuitBreaker: .init(failureThreshold: 100), retries: 2,
+            retryPolicy: RetryPolicy(baseMilliseconds: 150, capMilliseconds: 1_000, jitter: 0))
+        let worker = harness.run(configuration, [
+            TopicSubscription(topic: "work") { _ in throw VariableCodingError(description: "database down") },
+        ], observer: observer)
+        try await harness.waitUntil("an incident") { try await !harness.engine.store.incidents().isEmpty }
+        try await worker.stop()
+        let runs = observer.times(of: .started)
+        // retries: 2 at the first failure, then 1, then 0 (the incident); each retry waits base × 2^(n-1).
+        #expect(runs.count == 3)
+        #expect(runs[1] - runs[0] >= .milliseconds(140))
+        #expect(runs[2] - runs[1] >= .milliseconds(290))
+        let task = try #require(try await harness.engine.store.externalTasks().first { $0.processInstanceID == id })
+        #expect(task.retries == 0)
+        #expect(task.errorMessage == "database down")
+    }
+
+    @Test func aBPMNErrorTakesTheBoundaryPath() async throws {
+        let harness = try await WorkerHarness(oneTaskModel())
+        try await harness.start(3, variables: ["n": .integer(1)])
+        let seen = Mutex<[String]>([])
+        let worker = harness.run(.init(workerID: workerTestID, longPoll: 100), [
+            TopicSubscription(topic: "work") { _ in throw BPMNError(code: "REJECTED", message: "not today") },
+            TopicSubscription(topic: "work.rejected") { task in
+                seen.withLock { $0.append(try! task.variable("why", as: String.self)) }
+                return .complete()
+            },
+        ])
+        try await harness.waitUntil("3 instances completed") { try await harness.completedInstances() == 3 }
+        try await worker.stop()
+        #expect(seen.withLock { $0 } == ["not today", "not today", "not today"])
+    }
+
+    @Test func theHeartbeatKeepsTheLockWhileTheHandlerRuns() async throws {
+        let harness = try await WorkerHarness(oneTaskModel())
+        try await harness.start(1)
+        let observer = RecordingObserver()
+        let worker = harness.run(.init(workerID: workerTestID, lockDuration: 200, longPoll: 100), [
+            TopicSubscription(topic: "work") { _ in
+                try await Task.sleep(for: .milliseconds(900))
+                return .complete()
+            },
+        ], observer: observer)
+        try await harness.waitUntil("the handler runs") { observer.count(.started) == 1 }
+        // Another worker keeps trying to take the task while the handler runs, more than four lock durations.
+        var stolen = 0
+        let thief = FetchRequest(workerID: "thief", maxTasks: 1, usePriority: false,
+                                 topics: [.init(topicName: "work", lockDuration: 10_000)])
+        let until = ContinuousClock.now + .milliseconds(800)
+        while ContinuousClock.now < until {
+            stolen += try await harness.engine.fetchAndLock(thief).count
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        try await harness.waitUntil("the instance completed") { try await harness.completedInstances() == 1 }
+        try await worker.stop()
+        #expect(stolen == 0)
+        #expect(observer.events.withLock { $0.map(\.event) } == [.started, .handled("complete"), .settled("complete")])
+    }
+
+    @Test func drainLetsRunningHandlersFinish() async throws {
+        let harness = try await WorkerHarness(oneTaskModel())
+        try await harness.start(4)
+        let observer = RecordingObserver()
+        let worker = harness.run(.init(workerID: workerTestID, concurrency: [.generalPurpose: 4], longPoll: 5_000,
+                                       gracePeriod: .seconds(5)), [
+            TopicSubscription(topic: "work") { _ in
+                try await Task.sleep(for: .milliseconds(400))
+                return .complete()
+            },
+        ], observer: observer)
+        try await harness.waitUntil("4 handlers running") { observer.count(.started) == 4 }
+        let began = ContinuousClock.now
+        await worker.group.triggerGracefulShutdown()
+        // Work that arrives during the drain is left for other workers.
+        try await harness.start(1)
+        try await worker.task.value
+        #expect(ContinuousClock.now - began < .seconds(2))
+        #expect(try await harness.completedInstances() == 4)
+        #expect(observer.count(.settled("complete")) == 4)
+        #expect(observer.count(.started) == 4)
+    }
+
+    @Test func drainUnlocksWhatOutlivesTheGracePeriod() async throws {
+        let harness = try await WorkerHarness(oneTaskModel())
+        try await harness.start(2)
+        let observer = RecordingObserver()
+        let worker = harness.run(.init(workerID: workerTestID, lockDuration: 60_000, longPoll: 5_000,
+                                       gracePeriod: .milliseconds(200)), [
+            TopicSubscription(topic: "work") { _ in
+                try await Task.sleep(for: .seconds(30))
+                return .complete()
+            },
+        ], observer: observer)
+        try await harness.waitUntil("2 handlers running") { observer.count(.started) == 2 }
+        let began = ContinuousClock.now
+        try await worker.stop()
+        #expect(ContinuousClock.now - began < .seconds(2))
+        #expect(observer.count(.unlocked) == 2)
+        // Back in the queue at once, not after the 60 s lock.
+        let next = try await harness.engine.fetchAndLock(
+            FetchRequest(workerID: "next", maxTasks: 5, usePriority: false, topics: [.init(topicName: "work", lockDuration: 1_000)]))
+        #expect(next.count == 2)
+    }
+
+    @Test func theCircuitOpensProbesReopensAndCloses() async throws {
+        let harness = try await WorkerHarness(oneTaskModel())
+        try await harness.start(8)
+        let observer = RecordingObserver()
+        let calls = Atomic(0)
+        let configuration = WorkerConfiguration(
+            workerID: workerTestID, concurrency: [.generalPurpose: 1], longPoll: 100,
+            circuitBreaker: .init(failureThreshold: 3, openDuration: .milliseconds(800)), retries: 10,
+            retryPolicy: RetryPolicy(baseMilliseconds: 1, capMilliseconds: 1, jitter: 0))
+        let worker = harness.run(configuration, [
+            TopicSubscription(topic: "work") { _ in
+                // The first four calls fail: three open the circuit, the fourth is the probe, which reopens it.
+                if calls.wrappingAdd(1, ordering: .relaxed).newValue <= 4 { return .fail("down", retries: 9, retryTimeout: 1) }
+                return .complete()
+            },
+        ], observer: observer)
+        try await harness.waitUntil("8 instances completed") { try await harness.completedInstances() == 8 }
+        try await worker.stop()
+        let runs = observer.times(of: .started)
+        #expect(runs.count == 12)
+        // Fast retries before the circuit opens; then a pause of one open duration before each probe.
+        #expect(runs[2] - runs[0] < .milliseconds(700))
+        #expect(runs[3] - runs[2] >= .milliseconds(790))
+        #expect(runs[4] - runs[3] >= .milliseconds(790))
+        // Closed again after the successful probe: the rest run back to back.
+        #expect(runs[11] - runs[5] < .milliseconds(700))
+    }
+}
