@@ -32,6 +32,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Retries a task gets at its first failure.") var retries = 3
     @Option(help: "Back-off base in milliseconds (doubling per failure, with jitter, capped at 60 s).") var retryBaseMs: Int64 = 1_000
     @Option(help: "The ETL workers' SQLite file.") var database = "etl.sqlite"
+    @Option(help: "Add this many milliseconds to every handler, to watch pools, slot limits and drains at human speed.")
+    var simulateLatencyMs: Int64 = 0
     @Option(help: "Append one JSON line per task event (started, handled, settled, ...) to this file.") var activityLog: String?
     @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
     @Option(help: "Log format: json (one object per line) or text.")
@@ -43,7 +45,7 @@ struct WorkerCommand: AsyncParsableCommand {
         if transport == "redis" { try redis.check() }
         _ = try examples()
         do { _ = try WorkerConfiguration.parseConcurrency(concurrency) } catch { throw ValidationError("--concurrency: \(error)") }
-        guard lockDuration > 0, longPoll >= 0, gracePeriod >= 0, breakerFailures > 0, breakerOpenSeconds >= 0, retries >= 0
+        guard lockDuration > 0, longPoll >= 0, simulateLatencyMs >= 0, gracePeriod >= 0, breakerFailures > 0, breakerOpenSeconds >= 0, retries >= 0
         else { throw ValidationError("durations, counts and retries must not be negative (lock duration and breaker failures above 0)") }
     }
 
@@ -62,6 +64,16 @@ struct WorkerCommand: AsyncParsableCommand {
         var subscriptions: [TopicSubscription] = []
         for name in try examples() {
             subscriptions += name == "etl" ? ETLWorkers(databasePath: database).subscriptions : OrderWorkers().subscriptions
+        }
+        if simulateLatencyMs > 0 {
+            let latency = Duration.milliseconds(simulateLatencyMs)
+            subscriptions = subscriptions.map { subscription in
+                TopicSubscription(topic: subscription.topic, pool: subscription.pool, lockDuration: subscription.lockDuration,
+                                  variables: subscription.variables) { task in
+                    try await Task.sleep(for: latency)
+                    return try await subscription.handler(task)
+                }
+            }
         }
         let configuration = WorkerConfiguration(
             workerID: workerID ?? WorkerConfiguration.defaultWorkerID(),
