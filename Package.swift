@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "workflow", targets: ["WorkflowCLI"]),
         .library(name: "BPMN", targets: ["BPMN"]),
         .library(name: "Workflow", targets: ["Workflow"]),
+        .library(name: "Workers", targets: ["Workers"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
