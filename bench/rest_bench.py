@@ -66,7 +66,7 @@ def starter(url, count, results):
     results.put(count)
 
 
-def bench_workflow(args):
+def start_server(args):
     port = free_port()
     url = f"http://127.0.0.1:{port}/engine-rest"
     server = subprocess.Popen([os.path.join(REPO, ".build/release/workflow"), "serve", "--host", "127.0.0.1", "--port",
@@ -81,15 +81,30 @@ def bench_workflow(args):
                 time.sleep(0.05)
         with open(os.path.join(HERE, "one-task.bpmn"), "rb") as fh:
             assert requests.post(f"{url}/deployment/create", files={"one-task.bpmn": fh}, timeout=30).status_code == 200
+    except BaseException:
+        server.kill()
+        raise
+    return server, url
+
+
+def start_instances(url, args):
+    """Starts args.tasks instances of one_task from args.workers processes; returns (started, seconds)."""
+    queue = mp.Queue()
+    began = time.time()
+    starters = [mp.Process(target=starter, args=(url, args.tasks // args.workers, queue)) for _ in range(args.workers)]
+    for p in starters:
+        p.start()
+    started = sum(queue.get() for _ in starters)
+    for p in starters:
+        p.join()
+    return started, time.time() - began
+
+
+def bench_workflow(args):
+    server, url = start_server(args)
+    try:
         queue = mp.Queue()
-        began = time.time()
-        starters = [mp.Process(target=starter, args=(url, args.tasks // args.workers, queue)) for _ in range(args.workers)]
-        for p in starters:
-            p.start()
-        started = sum(queue.get() for _ in starters)
-        for p in starters:
-            p.join()
-        start_seconds = time.time() - began
+        started, start_seconds = start_instances(url, args)
         began = time.time()
         workers = [mp.Process(target=worker, args=(url, f"w{n}", began + 600, queue)) for n in range(args.workers)]
         for p in workers:
@@ -109,6 +124,48 @@ def bench_workflow(args):
               f"fetch-to-complete p50={p50:.2f}ms p99={p99:.2f}ms")
         assert done == started, f"completed {done} of {started}"
     finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def bench_swift_workers(args, transport):
+    """The same run with `workflow worker --example bench` processes (the Swift worker runtime) instead of the
+    Python loop: over REST, or with --transport redis straight on the store. tasks/s from the first completed
+    instance to the last: the ended instances are counted every 5 ms with HLEN on the store's 16 partitions (asking
+    the REST API would load the engine it measures)."""
+    server, url = start_server(args)
+    workers = []
+    try:
+        started, _ = start_instances(url, args)
+        store = redis.Redis.from_url(args.redis)
+
+        def finished():
+            pipe = store.pipeline(transaction=False)
+            for partition in range(16):
+                pipe.hlen(f"wf:{{p{partition:02d}}}:hend")
+            return sum(pipe.execute())
+        for n in range(args.workers):
+            workers.append(subprocess.Popen(
+                [os.path.join(REPO, ".build/release/workflow"), "worker", "--example", "bench", "--transport", transport,
+                 "--url", url, "--redis-url", args.redis, "--worker-id", f"swift-{n}", "--concurrency", "GENERAL=64",
+                 "--long-poll", "1000", "--log-level", "error"],
+                cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        deadline = time.time() + 600
+        while finished() == 0 and time.time() < deadline:
+            time.sleep(0.005)
+        first = time.time()
+        done = 0
+        while done < started and time.time() < deadline:
+            time.sleep(0.005)
+            done = finished()
+        seconds = max(0.001, time.time() - first)
+        print(f"workflow {transport} swift workers + redis: workers={args.workers} tasks={done} tasks/s={done / seconds:.0f}")
+        assert done == started, f"completed {done} of {started}"
+    finally:
+        for w in workers:
+            w.send_signal(signal.SIGTERM)
+        for w in workers:
+            w.wait(timeout=60)
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
 
@@ -152,8 +209,14 @@ def main():
     ap.add_argument("--redis", default="redis://127.0.0.1:6399")
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--tasks", type=int, default=20000)
+    ap.add_argument("--swift-workers", action="store_true", help="also run with the Swift worker runtime (rest and redis)")
     args = ap.parse_args()
     bench_workflow(args)
+    if args.swift_workers:
+        redis.Redis.from_url(args.redis).flushdb()
+        bench_swift_workers(args, "rest")
+        redis.Redis.from_url(args.redis).flushdb()
+        bench_swift_workers(args, "redis")
     bench_celery(args)
 
 

@@ -16,7 +16,8 @@ struct WorkerCommand: AsyncParsableCommand {
             + "With --transport redis it runs the engine's lease scripts on Redis itself, with no HTTP hop. SIGTERM "
             + "drains: no new fetches, running handlers get --grace-period seconds, what is left is unlocked.")
 
-    @Option(help: "Which workers: etl, order, or all (comma-separated).") var example = "all"
+    @Option(help: "Which workers: etl, order, all (both), or bench (completes every task of topic `bench` at once, for benchmarks); comma-separated.")
+    var example = "all"
     @Option(help: "rest or redis.") var transport = ProcessInfo.processInfo.environment["WORKFLOW_WORKER_TRANSPORT"] ?? "rest"
     @Option(help: "The engine's REST root (rest transport).")
     var url = ProcessInfo.processInfo.environment["WORKFLOW_URL"] ?? "http://localhost:8080/engine-rest"
@@ -51,11 +52,11 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func examples() throws -> [String] {
         let names = example.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        let known = ["etl", "order", "all"]
+        let known = ["etl", "order", "all", "bench"]
         guard !names.isEmpty, let unknown = Optional(names.filter { !known.contains($0) }), unknown.isEmpty else {
-            throw ValidationError("--example: expected etl, order or all, not '\(example)'")
+            throw ValidationError("--example: expected etl, order, all or bench, not '\(example)'")
         }
-        return names.contains("all") ? ["etl", "order"] : names
+        return names.flatMap { $0 == "all" ? ["etl", "order"] : [$0] }
     }
 
     func run() async throws {
@@ -63,7 +64,11 @@ struct WorkerCommand: AsyncParsableCommand {
         let logger = Logger(label: "workflow.worker")
         var subscriptions: [TopicSubscription] = []
         for name in try examples() {
-            subscriptions += name == "etl" ? ETLWorkers(databasePath: database).subscriptions : OrderWorkers().subscriptions
+            switch name {
+            case "etl": subscriptions += ETLWorkers(databasePath: database).subscriptions
+            case "order": subscriptions += OrderWorkers().subscriptions
+            default: subscriptions.append(TopicSubscription(topic: "bench") { _ in .complete() })
+            }
         }
         if simulateLatencyMs > 0 {
             let latency = Duration.milliseconds(simulateLatencyMs)

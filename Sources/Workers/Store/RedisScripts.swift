@@ -202,6 +202,24 @@ enum RedisScripts {
     return out
     """)
 
+    /// What a fetch needs to choose among the first `limit` ready tasks of each topic when it filters on nothing in
+    /// the task's record: queue position and pools from `tq`, not the record itself (decoding every candidate of
+    /// every partition cost more than the fetch). ARGV: prefix, now, limit, topic count, topics.
+    /// Returns (topic, member, score, slot pool, slots, worker pool) per task.
+    static let peekQueue = RedisScript(prelude + "\n" + """
+    promote(ARGV[2])
+    local out = {}
+    for i = 5, 4 + tonumber(ARGV[4]) do
+      local found = redis.call('ZRANGE', p .. 'ready:' .. ARGV[i], 0, tonumber(ARGV[3]) - 1, 'WITHSCORES')
+      for j = 1, #found, 2 do
+        local f = split(redis.call('HGET', p .. 'tq', string.sub(found[j], 17)) or '')
+        table.insert(out, ARGV[i]); table.insert(out, found[j]); table.insert(out, found[j + 1])
+        table.insert(out, f[4] or ''); table.insert(out, f[5] or '1'); table.insert(out, f[6] or '')
+      end
+    end
+    return out
+    """)
+
     /// Locks chosen tasks that are still ready. ARGV: prefix, worker, count, then (topic, member, expiry, score).
     static let lockChosen = RedisScript(prelude + "\n" + """
     local out = {}

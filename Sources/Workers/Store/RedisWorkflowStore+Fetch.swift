@@ -137,7 +137,62 @@ extension RedisWorkflowStore {
         let partition: Int
         let member: String
         let score: Double
-        let task: ExternalTask
+        let topic: String
+        let slotPool: String?
+        let slots: Int
+        /// The record, read only when the request filters on it (or sorts by create time); boxed, so that moving
+        /// candidates while choosing copies a pointer, not a whole record.
+        let record: Record?
+
+        var task: ExternalTask? { record?.task }
+
+        var taskID: String { String(member.dropFirst(16)) }
+
+        final class Record: Sendable {
+            let task: ExternalTask
+            init(_ task: ExternalTask) { self.task = task }
+        }
+    }
+
+    /// The candidates of every partition, in one round trip: whole records (`peek`) when the request filters or
+    /// sorts on them, else only queue positions and pools (`peekQueue`).
+    private func candidates(
+        _ request: FetchRequest, topics: [String], limit: Int, now: Date, skip: (String) -> Bool
+    ) async throws -> [Candidate] {
+        let light = request.createTimeAscending == nil && !request.topics.contains(where: \.hasFilters)
+        let script = light ? RedisScripts.peekQueue : RedisScripts.peek
+        var replies: [RedisReply] = []
+        for attempt in 0..<2 {
+            replies = try await redis.pipeline((0..<RedisKeys.partitions).map { partition in
+                var command = RedisCommand("EVALSHA", script.sha1, "1", keys.route(partition), keys.prefix(partition),
+                                           Self.time(now), String(limit), String(topics.count))
+                topics.forEach { command.append($0) }
+                return command
+            })
+            guard case .error(let message)? = replies.first(where: { if case .error = $0 { true } else { false } }) else { break }
+            guard message.hasPrefix("NOSCRIPT"), attempt == 0 else { throw RedisError(.reply, message) }
+            try await redis.loadScript(script)
+        }
+        var result: [Candidate] = []
+        for (partition, reply) in replies.enumerated() {
+            let flat = reply.array
+            for index in stride(from: 0, to: flat.count - 5, by: 6) {
+                guard let topic = flat[index].string, let member = flat[index + 1].string,
+                      let score = flat[index + 2].string.flatMap(Double.init), !skip(String(member.dropFirst(16)))
+                else { continue }
+                if light {
+                    let pool = flat[index + 3].string ?? ""
+                    if let wanted = request.workerPool, flat[index + 5].string != wanted.rawValue { continue }
+                    result.append(Candidate(partition: partition, member: member, score: score, topic: topic,
+                                            slotPool: pool.isEmpty ? nil : pool, slots: Int(flat[index + 4].string ?? "") ?? 1,
+                                            record: nil))
+                } else if let task = try Self.task(flat[index + 5], version: flat[index + 3], lock: flat[index + 4]) {
+                    result.append(Candidate(partition: partition, member: member, score: score, topic: topic,
+                                            slotPool: task.slotPool, slots: task.slots, record: .init(task)))
+                }
+            }
+        }
+        return result
     }
 
     private func lockChosen(_ request: FetchRequest, topics: [String], expiries: [String: String], now: Date)
@@ -150,41 +205,24 @@ extension RedisWorkflowStore {
         /// Tasks of a full slot pool (or taken meanwhile): not tried again in this fetch.
         var refused: Set<String> = []
         for _ in 0..<10 {
-            let replies = try await redis.pipeline((0..<RedisKeys.partitions).map { partition in
-                var command = RedisCommand("EVALSHA", RedisScripts.peek.sha1, "1", keys.route(partition),
-                                           keys.prefix(partition), Self.time(now), String(limit + refused.count),
-                                           String(topics.count))
-                topics.forEach { command.append($0) }
-                return command
-            })
-            if case .error(let message)? = replies.first(where: { if case .error = $0 { true } else { false } }) {
-                guard message.hasPrefix("NOSCRIPT") else { throw RedisError(.reply, message) }
-                try await redis.loadScript(RedisScripts.peek)
-                continue
+            var candidates = try await candidates(request, topics: topics, limit: limit + refused.count, now: now) { id in
+                locked.contains { $0.id == id } || refused.contains(id)
             }
-            var candidates: [Candidate] = []
-            for (partition, reply) in replies.enumerated() {
-                let flat = reply.array
-                for index in stride(from: 0, to: flat.count - 5, by: 6) {
-                    guard let member = flat[index + 1].string, let score = flat[index + 2].string.flatMap(Double.init),
-                          let task = try Self.task(flat[index + 5], version: flat[index + 3], lock: flat[index + 4]),
-                          !locked.contains(where: { $0.id == task.id }), !refused.contains(task.id)
-                    else { continue }
-                    candidates.append(Candidate(partition: partition, member: member, score: score, task: task))
-                }
-            }
-            let variables = needsVariables ? try await instances(ids: Set(candidates.map(\.task.processInstanceID))) : [:]
+            let variables = needsVariables ? try await instances(ids: Set(candidates.compactMap(\.task?.processInstanceID))) : [:]
             candidates = candidates.filter { candidate in
-                request.accepts(candidate.task) { variables[candidate.task.processInstanceID]?.variables ?? [:] }
+                guard let task = candidate.task else { return true }  // nothing to filter on
+                return request.accepts(task) { variables[task.processInstanceID]?.variables ?? [:] }
             }
-            candidates.sort { left, right in
-                if request.createTimeAscending == false {
-                    if request.usePriority, left.task.priority != right.task.priority { return left.task.priority > right.task.priority }
-                    return left.task.sequence > right.task.sequence
+            // Only the positions are sorted: the order of the candidates is what matters, not moving them about.
+            let ordered = candidates.indices.sorted { leftIndex, rightIndex in
+                let (left, right) = (candidates[leftIndex], candidates[rightIndex])
+                if request.createTimeAscending == false, let leftTask = left.task, let rightTask = right.task {
+                    if request.usePriority, leftTask.priority != rightTask.priority { return leftTask.priority > rightTask.priority }
+                    return leftTask.sequence > rightTask.sequence
                 }
                 return left.score != right.score ? left.score < right.score : left.member < right.member
             }
-            let chosen = candidates.prefix(request.maxTasks - locked.count)
+            let chosen = ordered.prefix(request.maxTasks - locked.count).map { candidates[$0] }
             guard !chosen.isEmpty else { return locked }
             var round: [ExternalTask] = []
             var byPartition: [Int: [Candidate]] = [:]
@@ -193,16 +231,16 @@ extension RedisWorkflowStore {
                 var arguments = [keys.prefix(partition), request.workerID, "0"]
                 var count = 0
                 for pick in picks {
-                    let expiry = expiries[pick.task.topicName]!
-                    if let pool = pick.task.slotPool {
+                    let expiry = expiries[pick.topic]!
+                    if let pool = pick.slotPool {
                         let got = try await lockHoldingSlots(
-                            partition, worker: request.workerID, topic: pick.task.topicName, member: pick.member,
-                            pool: pool, slots: pick.task.slots, expiry: expiry, score: expiry, now: now)
-                        if got.isEmpty { refused.insert(pick.task.id) }
+                            partition, worker: request.workerID, topic: pick.topic, member: pick.member,
+                            pool: pool, slots: pick.slots, expiry: expiry, score: expiry, now: now)
+                        if got.isEmpty { refused.insert(pick.taskID) }
                         round += got
                         continue
                     }
-                    arguments += [pick.task.topicName, pick.member, expiry, expiry]
+                    arguments += [pick.topic, pick.member, expiry, expiry]
                     count += 1
                 }
                 guard count > 0 else { continue }
@@ -212,9 +250,11 @@ extension RedisWorkflowStore {
                 round += try Self.lockedTasks(reply)
             }
             // Back in the chosen order: picks were locked partition by partition.
-            let order = Dictionary(chosen.enumerated().map { ($0.element.task.id, $0.offset) }) { first, _ in first }
-            locked += round.sorted { (order[$0.id] ?? .max) < (order[$1.id] ?? .max) }
-            let settled = round.count + chosen.filter { refused.contains($0.task.id) }.count
+            let order = Dictionary(chosen.enumerated().map { ($0.element.taskID, $0.offset) }) { first, _ in first }
+            var placed = [ExternalTask?](repeating: nil, count: chosen.count)
+            for task in round { if let position = order[task.id] { placed[position] = task } }
+            locked += placed.compactMap { $0 }
+            let settled = round.count + chosen.filter { refused.contains($0.taskID) }.count
             if locked.count >= request.maxTasks || (chosen.count == candidates.count && settled == chosen.count) {
                 return locked
             }

@@ -31,6 +31,8 @@ final class PoolProcessor: Sendable {
     }
 
     var logger: Logger { runtime.logger }
+    /// Free places worth a fetch while handlers are still running.
+    var refillBatch: Int { max(1, capacity / 4) }
     var configuration: WorkerConfiguration { runtime.configuration }
 
     func run() async {
@@ -52,8 +54,11 @@ final class PoolProcessor: Sendable {
     private func fetchLoop(group: inout DiscardingTaskGroup, wakeUps: inout AsyncStream<Void>.Iterator) async {
         var backoff = Duration.milliseconds(250)
         while !isDraining, !Task.isCancelled {
-            let free = capacity - inFlight.withLock { $0 }
-            if free <= 0 {
+            // Refill in batches: with work in flight, wait until a quarter of the places are free, so that under
+            // load one fetch brings many tasks (a fetch per task would double the calls).
+            let running = inFlight.withLock { $0 }
+            let free = capacity - running
+            if free <= 0 || (running > 0 && free < refillBatch) {
                 _ = await wakeUps.next()
                 continue
             }
