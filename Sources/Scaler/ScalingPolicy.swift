@@ -2,6 +2,7 @@
 //
 // Scaler: decides worker replicas per pool from queue load.
 import Workers
+import Workflow
 
 /// The load of one worker pool at one moment.
 public struct PoolLoad: Sendable, Hashable {

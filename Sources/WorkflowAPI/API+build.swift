@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // WorkflowAPI: the Camunda-7-compatible REST API on Hummingbird 2.
+import BPMN
 import Hummingbird
+import Prometheus
 import Workflow
 
 /// Builds the router: every resource under `/engine-rest` and again under `/engine-rest/engine/default`,
@@ -12,10 +14,21 @@ import Workflow
 ///   - readiness: answers whether the store is reachable (for `/health/ready`).
 public func buildRouter(
     engine: Engine, baseURL: String = "http://localhost:8080/engine-rest",
-    readiness: @escaping @Sendable () async -> Bool = { true }
+    readiness: @escaping @Sendable () async -> Bool = { true },
+    metrics: PrometheusCollectorRegistry? = nil,
+    extraGauges: @escaping @Sendable () async -> [ScrapeGauge] = { [] },
+    scalerRecommendations: (@Sendable () async -> ExpressionValue)? = nil
 ) -> Router<APIRequestContext> {
     let router = Router(context: APIRequestContext.self)
+    if metrics != nil { router.middlewares.add(RequestMetricsMiddleware()) }
     router.middlewares.add(CamundaErrorMiddleware())
+    if let metrics {
+        MetricsController(engine: engine, registry: metrics, extraGauges: extraGauges).addRoutes(to: router)
+    }
+    if let scalerRecommendations {
+        // Not Camunda's: per worker pool, the scaler's latest decision (see README, Scaling).
+        router.get("scaler/recommendations") { _, _ in JSONResponse.make(await scalerRecommendations()) }
+    }
     let health: @Sendable (Request, APIRequestContext) async throws -> Response = { _, _ in
         JSONResponse.make(.object(["status": .string("UP")]))
     }

@@ -4,6 +4,9 @@ import BPMN
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
+import Prometheus
+import Scaler
 import ServiceLifecycle
 import Workers
 import Workflow
@@ -23,6 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Where state lives: memory (embedded, lost on restart) or redis.")
     var store = ProcessInfo.processInfo.environment["WORKFLOW_STORE"] ?? "memory"
     @OptionGroup var redis: RedisOptions
+    @OptionGroup var scale: ScaleOptions
     @Option(name: .customLong("topic-pool"), parsing: .singleValue,
             help: "TOPIC=POOL: the worker pool type of a topic whose model names none (repeatable; also WORKFLOW_TOPIC_POOLS, comma-separated).")
     var topicPoolOptions: [String] = []
@@ -45,6 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         try checkLogging(format: logFormat, level: logLevel)
         _ = try topicPools()
+        _ = try scale.configuration()
         guard ["memory", "redis"].contains(store) else { throw ValidationError("--store must be memory or redis") }
         if store == "redis" { try redis.check() }
     }
@@ -56,11 +61,22 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         bootstrapLogging(format: logFormat, level: logLevel)
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = Self.durationBuckets
+        MetricsSystem.bootstrap(factory)
         let logger = Logger(label: "workflow")
         let store = try await makeStore(logger: logger)
         let engine = Engine(store: store, logger: logger, topicPools: try topicPools())
         try await engine.loadRepository()
-        var services: [any Service] = [TimerService(engine: engine), RepositorySyncService(engine: engine)]
+        let scaler = ScalerService(scaler: Scaler(try scale.configuration()),
+                                   interval: .milliseconds(Int64(scale.scaleInterval * 1000)), logger: logger) {
+            let statistics = try await engine.store.poolStatistics(now: engine.clock.now())
+            let loads = Dictionary(statistics.map { ($0.pool, PoolLoad(queued: $0.queued, inFlight: $0.inFlight)) }) { $1 }
+            return (loads, engine.activeWorkers())
+        }
+        var services: [any Service] = [TimerService(engine: engine), RepositorySyncService(engine: engine),
+                                       LeaseWatchService(engine: engine), scaler]
         if let redisStore = store as? RedisWorkflowStore {
             // Tasks made fetchable by other replicas wake this replica's long polls.
             services.append(RedisSubscriber(endpoints: redisStore.redis.endpoints, channel: redisStore.keys.signals, logger: logger) {
@@ -74,12 +90,22 @@ struct ServeCommand: AsyncParsableCommand {
             readiness: {
                 guard let redisClient else { return true }
                 return (try? await redisClient.send("PING")) != nil
-            })
+            },
+            metrics: registry,
+            extraGauges: { scaler.latest.flatMap(\.gauges).map { ScrapeGauge($0.name, $0.help, $0.labels, $0.value) } },
+            scalerRecommendations: { .array(scaler.latest.map(\.json)) })
         let app = Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "workflow"),
             services: services, logger: logger)
         try await app.runService()
     }
+
+    /// Task durations run from milliseconds (no-op workers) to hours (batch jobs); requests from microseconds.
+    static let durationBuckets: [Duration] = [
+        .microseconds(500), .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10),
+        .seconds(30), .seconds(60), .seconds(300), .seconds(900), .seconds(3600),
+    ]
 
     private func deployFolder(_ folder: String, engine: Engine, logger: Logger) async throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: folder)

@@ -9,5 +9,5 @@ struct WorkflowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workflow",
         abstract: "A BPMN workflow platform with a Camunda-7-compatible REST API.",
-        subcommands: [ServeCommand.self, ValidateCommand.self, DeployCommand.self, WorkerCommand.self, DeadLettersCommand.self])
+        subcommands: [ServeCommand.self, ValidateCommand.self, DeployCommand.self, WorkerCommand.self, ScaleCommand.self, DeadLettersCommand.self])
 }

@@ -2,6 +2,7 @@
 import Testing
 
 @testable import Workers
+import Workflow
 
 struct PriorityLevelTests {
     @Test(arguments: [
@@ -19,5 +20,15 @@ struct PriorityLevelTests {
         let deadlines = PriorityLevel.allCases.map(\.deadlineSeconds)
         #expect(deadlines == deadlines.sorted())
         #expect(Set(deadlines).count == 8)
+    }
+}
+
+struct PriorityLevelRangeTests {
+    @Test func rangesCoverEveryPriorityOnceAndMatchTheMapping() {
+        for level in PriorityLevel.allCases {
+            #expect(PriorityLevel(taskPriority: level.priorities.lowerBound) == level)
+            #expect(PriorityLevel(taskPriority: level.priorities.upperBound) == level)
+        }
+        #expect(PriorityLevel.allCases.map(\.name) == ["EMERGENCY", "CRITICAL", "HIGH", "ELEVATED", "NORMAL", "LOW", "BULK", "MAINTENANCE"])
     }
 }

@@ -67,6 +67,32 @@ extension RedisWorkflowStore {
 
     /// Per worker pool type, from each partition's pool sets (`pq:<pool>` queued, `pl:<pool>` leased by expiry):
     /// three O(log n) reads per partition and pool, in one round trip.
+    /// One `ZCOUNT` per topic, level and partition on the topic's queue (score: minus the priority), in one round
+    /// trip. Tasks whose lock or back-off ran out are promoted to the queue by the next fetch, and counted from then.
+    public func queueDepths(topics: [String], now: Date) async throws -> [QueueDepth] {
+        let levels = PriorityLevel.allCases
+        var commands: [RedisCommand] = []
+        for partition in 0..<RedisKeys.partitions {
+            for topic in topics {
+                for level in levels {
+                    // Score -priority: the level's priorities lo...hi are the scores -hi...-lo.
+                    let low = level.priorities.upperBound == .max ? "-inf" : String(-level.priorities.upperBound)
+                    let high = level.priorities.lowerBound == .min ? "+inf" : String(-level.priorities.lowerBound)
+                    commands.append(RedisCommand("ZCOUNT", keys.prefix(partition) + RedisKeys.ready(topic), low, high))
+                }
+            }
+        }
+        let replies = try await pipelineChecked(commands)
+        return topics.enumerated().flatMap { topicIndex, topic in
+            levels.map { level in
+                let queued = (0..<RedisKeys.partitions).reduce(0) { sum, partition in
+                    sum + Int(replies[(partition * topics.count + topicIndex) * levels.count + level.rawValue].integer ?? 0)
+                }
+                return QueueDepth(topic: topic, level: level, queued: queued)
+            }
+        }
+    }
+
     public func poolStatistics(now: Date) async throws -> [WorkerPoolStatistics] {
         let pools = WorkerPoolType.allCases
         var commands: [RedisCommand] = []

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+//
+// Workers: schedules external tasks onto typed worker pools through Redis, and runs Swift workers.
 import BPMN
 import Foundation
 import Synchronization

@@ -31,6 +31,7 @@ extension Engine {
         // The response timeout is wall time (the client waits in real time); lock expiries are engine time.
         let deadline = ContinuousClock.now + .milliseconds(asyncResponseTimeout ?? 0)
         let topics = Set(request.topics.map(\.topicName))
+        sightings.saw(request.workerID, topics: topics, at: clock.now())
         var ticket: UInt64?
         while true {
             let epoch = waiters.epoch
@@ -38,6 +39,7 @@ extension Engine {
             let locked = try await store.fetchAndLock(request, now: now)
             if !locked.isEmpty {
                 announceExpiries(of: locked, now: now)
+                metrics.leased(locked)
                 guard asyncResponseTimeout != nil else { return try await attachVariables(locked, selections) }
                 // A long poll may be cancelled (its client went away, a worker drains): once tasks are locked they
                 // are handed out regardless, else a cancelled read would strand them until their lock expires.
@@ -127,9 +129,10 @@ extension Engine {
     }
 
     /// Runs an instance step that settles a task, re-reading the task when another worker changed it meanwhile.
+    @discardableResult
     private func settle(
         _ taskID: String, workerID: String?, verb: String, _ event: @escaping (inout Runtime) throws(WorkflowError) -> Void
-    ) async throws {
+    ) async throws -> ExternalTask {
         let workerID = try Self.required(workerID, "workerId")
         for _ in 0..<20 {
             guard let (task, instance) = try await store.externalTaskWithInstance(taskID) else {
@@ -140,7 +143,7 @@ extension Engine {
                 try await step(task.processInstanceID, deletedTask: (task.id, task.version), preloaded: instance, event)
                 // Its slots came back: parked fetches of any topic may now lease a task of that pool.
                 if task.slotPool != nil { waiters.notifyAll() }
-                return
+                return task
             } catch let error as WorkflowError where error.code == .conflict {
                 continue
             }
@@ -154,10 +157,11 @@ extension Engine {
         localVariables: [String: VariableValue] = [:], transient: Set<String> = []
     ) async throws {
         do {
-            try await settle(taskID, workerID: workerID, verb: "Completion") { runtime throws(WorkflowError) in
+            let task = try await settle(taskID, workerID: workerID, verb: "Completion") { runtime throws(WorkflowError) in
                 try runtime.completeExternalTask(taskID, variables: variables, localVariables: localVariables)
                 runtime.forget(transient)
             }
+            metrics.settled(taskID, topic: task.topicName, .completed)
         } catch let error as WorkflowError where error.code == .wrongWorker {
             let owner = (try? await store.externalTask(taskID))?.workerID ?? "null"
             throw WorkflowError(.wrongWorker, "External Task \(taskID) cannot be completed by worker "
@@ -172,9 +176,10 @@ extension Engine {
     ) async throws {
         _ = try Self.required(workerID, "workerId")
         let errorCode = try Self.required(errorCode, "errorCode")
-        try await settle(taskID, workerID: workerID, verb: "Bpmn error") { runtime throws(WorkflowError) in
+        let task = try await settle(taskID, workerID: workerID, verb: "Bpmn error") { runtime throws(WorkflowError) in
             try runtime.handleBpmnError(taskID, code: errorCode, message: errorMessage, variables: variables)
             runtime.forget(transient)
         }
+        metrics.settled(taskID, topic: task.topicName, .bpmnError)
     }
 }

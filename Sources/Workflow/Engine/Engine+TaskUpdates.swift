@@ -28,7 +28,7 @@ extension Engine {
                 }
             }
         }
-        try await update(taskID, slots: .release) { task, now throws(WorkflowError) in
+        let failed = try await update(taskID, slots: .release) { task, now throws(WorkflowError) in
             guard task.workerID == workerID else {
                 throw WorkflowError(.wrongWorker, "Failure of External Task \(taskID) cannot be reported by worker "
                     + "'\(workerID)'. It is locked by worker '\(task.workerID ?? "null")'.")
@@ -43,6 +43,7 @@ extension Engine {
             task.lockExpirationTime = now.addingTimeInterval(Double(wait) / 1000)
             return self.setRetries(&task, retries, now: now)
         }
+        metrics.settled(taskID, topic: failed.topicName, .failed)
     }
 
     /// Extends the lock of the worker's own, unexpired lock to now + `newDuration`.
@@ -52,7 +53,7 @@ extension Engine {
             throw WorkflowError(.badUserRequest, "lockTime is not greater than 0")
         }
         try Self.checkDuration(newDuration, "newDuration")
-        try await update(taskID, slots: .holdUntilLockExpiry) { task, now throws(WorkflowError) in
+        let extended = try await update(taskID, slots: .holdUntilLockExpiry) { task, now throws(WorkflowError) in
             guard task.workerID == workerID else {
                 throw WorkflowError(.wrongWorker, "The lock of the External Task \(taskID) cannot be extended by worker "
                     + "'\(workerID)'. It is locked by worker '\(task.workerID ?? "null")'.")
@@ -63,6 +64,7 @@ extension Engine {
             task.lockExpirationTime = now.addingTimeInterval(Double(newDuration) / 1000)
             return IncidentChange.none
         }
+        if let until = extended.lockExpirationTime { metrics.extended(taskID, until: until) }
     }
 
     /// Releases the lock; the task becomes fetchable at once.
@@ -72,6 +74,7 @@ extension Engine {
             task.lockExpirationTime = nil
             return IncidentChange.none
         }
+        metrics.released(taskID)
     }
 
     /// Locks a task for a worker unless another worker holds an unexpired lock.
@@ -123,10 +126,11 @@ extension Engine {
     }
 
     /// Compare-and-set on one task, retried when another writer won; wakes fetches the change may serve.
+    @discardableResult
     private func update(
         _ taskID: String, slots: SlotEffect = .keep,
         _ change: (inout ExternalTask, Date) throws(WorkflowError) -> IncidentChange
-    ) async throws {
+    ) async throws -> ExternalTask {
         for _ in 0..<20 {
             var task = try await externalTask(taskID)
             let incident = try change(&task, clock.now())
@@ -145,7 +149,7 @@ extension Engine {
                     waiters.notify(topics: [task.topicName])
                 }
                 announceExpiries(of: [task], now: now)
-                return
+                return task
             } catch let error as WorkflowError where error.code == .conflict {
                 continue
             }

@@ -14,6 +14,7 @@ public final class Engine: Sendable {
     let logger: Logger
     let repository = Mutex(Repository())
     let waiters = FetchWaiters()
+    let sightings = WorkerSightings()
 
     /// Deployed definitions, cached from the store.
     struct Repository {
@@ -38,11 +39,14 @@ public final class Engine: Sendable {
     public let retryPolicy: RetryPolicy
     /// The worker pool type of topics whose model names none (server configuration); the rest are general purpose.
     public let topicPools: [String: WorkerPoolType]
+    /// Counters and timers of this replica (swift-metrics).
+    public let metrics: EngineMetrics
 
     public init(store: any WorkflowStore, clock: any WorkflowClock = SystemClock(),
                 logger: Logger = Logger(label: "workflow.engine"), retryPolicy: RetryPolicy = RetryPolicy(),
-                topicPools: [String: WorkerPoolType] = [:]) {
+                topicPools: [String: WorkerPoolType] = [:], metrics: EngineMetrics = EngineMetrics()) {
         self.topicPools = topicPools
+        self.metrics = metrics
         self.store = store
         self.clock = clock
         self.logger = logger
@@ -145,6 +149,7 @@ public final class Engine: Sendable {
             case .activityEnded(let id, let at, let canceled): commit.endedActivities.append((id, at, canceled))
             case .variablesRetired(let variables): commit.retiredVariables += variables
             case .instanceEnded(let state):
+                metrics.instanceEnded(runtime.process.key, state: state.rawValue)
                 historic?.state = state
                 historic?.endTime = runtime.now
                 commit.historicEnd = (state, runtime.now)
@@ -153,6 +158,7 @@ public final class Engine: Sendable {
         }
         commit.historicInstance = historic
         try await store.commit(commit)
+        if isNew { metrics.instanceStarted(runtime.process.key) }
         if !commit.createdTasks.isEmpty {
             waiters.notify(topics: Set(commit.createdTasks.map(\.topicName)))
         }

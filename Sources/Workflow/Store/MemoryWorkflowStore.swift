@@ -300,5 +300,21 @@ public final class MemoryWorkflowStore: WorkflowStore {
         return WorkerPoolType.allCases.map { WorkerPoolStatistics(pool: $0, queued: queued[$0] ?? 0, inFlight: inFlight[$0] ?? 0) }
     }
 
+    public func queueDepths(topics: [String], now: Date) async throws -> [QueueDepth] {
+        let wanted = Set(topics)
+        var counts: [String: [Int]] = [:]
+        for partition in partitions {
+            partition.state.withLock { state in
+                for task in state.tasks.values where wanted.contains(task.topicName) && task.isFetchable(at: now) {
+                    counts[task.topicName, default: Array(repeating: 0, count: PriorityLevel.allCases.count)][
+                        PriorityLevel(taskPriority: task.priority).rawValue] += 1
+                }
+            }
+        }
+        return topics.flatMap { topic in
+            PriorityLevel.allCases.map { QueueDepth(topic: topic, level: $0, queued: counts[topic]?[$0.rawValue] ?? 0) }
+        }
+    }
+
     public func resizeSlotPool(_ name: String, slots size: Int) async throws { slots.resize(name, slots: size) }
 }

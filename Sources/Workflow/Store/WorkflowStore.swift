@@ -41,6 +41,9 @@ public protocol WorkflowStore: Sendable {
 
     /// Queued and leased tasks per worker pool type, as the scaler reads them.
     func poolStatistics(now: Date) async throws -> [WorkerPoolStatistics]
+    /// Tasks of these topics waiting in their queues, by priority level (the `/metrics` queue depth). Counts the
+    /// queues only: a task whose lock or back-off ran out joins its queue at the next fetch.
+    func queueDepths(topics: [String], now: Date) async throws -> [QueueDepth]
 
     // MARK: Slot pools
     /// Every pool: the default ones, those resized, and those holding slots.
@@ -167,6 +170,19 @@ public struct WorkerPoolStatistics: Sendable, Hashable {
         self.pool = pool
         self.queued = queued
         self.inFlight = inFlight
+    }
+}
+
+/// How many tasks of a topic wait at one priority level.
+public struct QueueDepth: Sendable, Hashable {
+    public let topic: String
+    public let level: PriorityLevel
+    public let queued: Int
+
+    public init(topic: String, level: PriorityLevel, queued: Int) {
+        self.topic = topic
+        self.level = level
+        self.queued = queued
     }
 }
 

@@ -17,11 +17,14 @@ struct SlotPoolController<Context: RequestContext> {
         group.get("worker-pool", use: workerPools)
     }
 
-    /// `GET /worker-pool`: per worker pool type, the tasks queued and leased now (what the scaler reads).
+    /// `GET /worker-pool`: per worker pool type, the tasks queued and leased now, and the workers that fetched its
+    /// topics in the last minute (what the scaler reads).
     @Sendable func workerPools(_ request: Request, context: Context) async throws -> Response {
         let statistics = try await engine.store.poolStatistics(now: engine.clock.now())
+        let workers = engine.activeWorkers()
         return JSONResponse.make(.array(statistics.map { pool in
-            .object(["pool": .string(pool.pool.rawValue), "queued": .int(Int64(pool.queued)), "inFlight": .int(Int64(pool.inFlight))])
+            .object(["pool": .string(pool.pool.rawValue), "queued": .int(Int64(pool.queued)), "inFlight": .int(Int64(pool.inFlight)),
+                     "workers": .int(Int64(workers[pool.pool] ?? 0))])
         }))
     }
 

@@ -64,3 +64,28 @@ struct WorkerPoolScenarios {
         #expect(try await Self.counts(engine, .generalPurpose) == (0, 0))
     }
 }
+
+/// Queue depth by topic and priority level on every store (what `/metrics` publishes).
+struct QueueDepthScenarios {
+    @Test(arguments: StoreKind.allCases)
+    func queuedTasksCountedByTopicAndLevel(kind: StoreKind) async throws {
+        let clock = ManualClock()
+        let engine = Engine(store: kind.make(), clock: clock)
+        let model = bpmn("\(start) \(task("t", "depth", attributes: "camunda:taskPriority=\"${p}\"")) \(end) \(chain("start", "t", "end"))",
+                         id: "depth")
+        _ = try await engine.deploy(name: "depth", resources: [.init(name: "d.bpmn", bytes: Array(model.utf8))])
+        for priority in [1500, 1000, 0, 0, 0, -5, -2000] {
+            _ = try await engine.startProcessInstance(engine.latestProcess(key: "depth"), businessKey: nil,
+                                                      variables: ["p": .long(Int64(priority))])
+        }
+        func depths() async throws -> [String: Int] {
+            let all = try await engine.store.queueDepths(topics: ["depth", "none"], now: clock.now())
+            #expect(all.count == 16)
+            return Dictionary(all.filter { $0.queued > 0 }.map { ("\($0.topic):\($0.level.name)", $0.queued) }) { $0 + $1 }
+        }
+        #expect(try await depths() == ["depth:EMERGENCY": 2, "depth:NORMAL": 3, "depth:LOW": 1, "depth:MAINTENANCE": 1])
+        let request = FetchRequest(workerID: "w", maxTasks: 2, usePriority: true, topics: [.init(topicName: "depth", lockDuration: 1_000)])
+        _ = try await engine.fetchAndLock(request)
+        #expect(try await depths() == ["depth:NORMAL": 3, "depth:LOW": 1, "depth:MAINTENANCE": 1], "leased tasks left the queue")
+    }
+}

@@ -80,6 +80,7 @@ final class SnapshottingStore: WorkflowStore {
         try await base.retiredVariables(processInstanceID: processInstanceID)
     }
     func poolStatistics(now: Date) async throws -> [WorkerPoolStatistics] { try await base.poolStatistics(now: now) }
+    func queueDepths(topics: [String], now: Date) async throws -> [QueueDepth] { try await base.queueDepths(topics: topics, now: now) }
     func deploymentsVersion() async throws -> Int64 { try await base.deploymentsVersion() }
     func deleteHistory(of instanceIDs: [String]) async throws { try await base.deleteHistory(of: instanceIDs) }
 }

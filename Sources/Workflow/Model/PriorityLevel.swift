@@ -1,6 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-//
-// Workers: schedules external tasks onto typed worker pools through Redis, and runs Swift workers.
 
 /// The eight scheduling levels an external task is queued at, highest first.
 ///
@@ -40,6 +38,16 @@ public enum PriorityLevel: Int, Sendable, CaseIterable, Comparable {
     /// Seconds within which a task of this level should be started.
     public var deadlineSeconds: Int {
         [1, 5, 30, 120, 600, 3600, 21600, 86400][rawValue]
+    }
+
+    /// The name in metrics and documentation: `EMERGENCY` … `MAINTENANCE`.
+    public var name: String {
+        ["EMERGENCY", "CRITICAL", "HIGH", "ELEVATED", "NORMAL", "LOW", "BULK", "MAINTENANCE"][rawValue]
+    }
+
+    /// The task priorities of the level, as an inclusive range.
+    public var priorities: ClosedRange<Int64> {
+        [1000...Int64.max, 500...999, 200...499, 100...199, 0...99, -99...(-1), -999...(-100), Int64.min...(-1000)][rawValue]
     }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Metrics
+import Synchronization
+
+/// The engine's counters and its fetch-to-complete timer, through the swift-metrics API (the program chooses the
+/// backend: `workflow serve` exports them at `/metrics` in Prometheus format). Metric objects are made once per
+/// label set and cached.
+///
+/// It also remembers the leases this replica handed out (task, topic, when, until when), to time each task from
+/// its fetch to its outcome and to count the locks that ran out. A lease settled or extended through another
+/// replica is not seen here: its sample is missing, and its expiry is not counted twice.
+public final class EngineMetrics: Sendable {
+    struct TopicMetrics {
+        let fetched, completed, failed, bpmnErrors, lockExpirations: Counter
+        let duration: Metrics.Timer
+    }
+
+    struct Lease {
+        let topic: String
+        let fetched: ContinuousClock.Instant
+        var expires: Date
+    }
+
+    private let topics = Mutex<[String: TopicMetrics]>([:])
+    private let instances = Mutex<[String: Counter]>([:])
+    private let leases = Mutex<[String: Lease]>([:])
+    /// More leases than this are not tracked (a replica that hands out tasks nobody settles must not grow).
+    static let maxTrackedLeases = 1_000_000
+
+    public init() {}
+
+    func topic(_ name: String) -> TopicMetrics {
+        topics.withLock { cache in
+            if let cached = cache[name] { return cached }
+            let labels = [("topic", name)]
+            let made = TopicMetrics(
+                fetched: Counter(label: "workflow_tasks_fetched_total", dimensions: labels),
+                completed: Counter(label: "workflow_tasks_completed_total", dimensions: labels),
+                failed: Counter(label: "workflow_tasks_failed_total", dimensions: labels),
+                bpmnErrors: Counter(label: "workflow_tasks_bpmn_errors_total", dimensions: labels),
+                lockExpirations: Counter(label: "workflow_lock_expirations_total", dimensions: labels),
+                duration: Metrics.Timer(label: "workflow_task_duration_seconds", dimensions: labels, preferredDisplayUnit: .seconds))
+            cache[name] = made
+            return made
+        }
+    }
+
+    func instanceStarted(_ definitionKey: String) { counter("workflow_instances_started_total", [("process", definitionKey)]).increment() }
+
+    func instanceEnded(_ definitionKey: String, state: String) {
+        counter("workflow_instances_ended_total", [("process", definitionKey), ("state", state)]).increment()
+    }
+
+    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
+        let key = label + dimensions.map { "|\($0.1)" }.joined()
+        return instances.withLock { cache in
+            if let cached = cache[key] { return cached }
+            let made = Counter(label: label, dimensions: dimensions)
+            cache[key] = made
+            return made
+        }
+    }
+
+    /// Tasks a fetch locked.
+    func leased(_ tasks: [ExternalTask]) {
+        let now = ContinuousClock.now
+        for task in tasks { topic(task.topicName).fetched.increment() }
+        leases.withLock { leases in
+            for task in tasks where leases.count < Self.maxTrackedLeases {
+                leases[task.id] = Lease(topic: task.topicName, fetched: now, expires: task.lockExpirationTime ?? .distantFuture)
+            }
+        }
+    }
+
+    func extended(_ taskID: String, until: Date) {
+        leases.withLock { $0[taskID]?.expires = until }
+    }
+
+    /// The lease ended without an outcome (unlocked, or the task went away).
+    func released(_ taskID: String) { _ = leases.withLock { $0.removeValue(forKey: taskID) } }
+
+    enum Outcome { case completed, failed, bpmnError }
+
+    /// A worker reported an outcome: counted, and timed from the fetch when this replica handed the task out.
+    func settled(_ taskID: String, topic name: String, _ outcome: Outcome) {
+        let metrics = topic(name)
+        switch outcome {
+        case .completed: metrics.completed.increment()
+        case .failed: metrics.failed.increment()
+        case .bpmnError: metrics.bpmnErrors.increment()
+        }
+        if let lease = leases.withLock({ $0.removeValue(forKey: taskID) }) {
+            metrics.duration.recordNanoseconds(Int64(clamping: (ContinuousClock.now - lease.fetched).nanoseconds))
+        }
+    }
+
+    /// Counts and forgets the leases whose lock ran out before an outcome came; returns how many.
+    @discardableResult
+    public func expireLeases(now: Date) -> Int {
+        let expired = leases.withLock { leases -> [Lease] in
+            let gone = leases.filter { $0.value.expires <= now }
+            for id in gone.keys { leases.removeValue(forKey: id) }
+            return Array(gone.values)
+        }
+        for lease in expired { topic(lease.topic).lockExpirations.increment() }
+        return expired.count
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue + attoseconds / 1_000_000_000
+    }
+}

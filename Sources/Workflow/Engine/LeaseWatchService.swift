@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import ServiceLifecycle
+
+/// Counts the locks that ran out before their worker reported (`workflow_lock_expirations_total`): once a second
+/// it looks at the leases this replica handed out.
+public struct LeaseWatchService: Service {
+    let engine: Engine
+    let interval: Duration
+
+    public init(engine: Engine, interval: Duration = .seconds(1)) {
+        self.engine = engine
+        self.interval = interval
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            engine.metrics.expireLeases(now: engine.clock.now())
+        }
+    }
+}
