@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
+import BPMN
 import Foundation
+import Hummingbird
 import Logging
 import ReferenceWorkers
 import ServiceLifecycle
@@ -22,7 +24,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "The engine's REST root (rest transport).")
     var url = ProcessInfo.processInfo.environment["WORKFLOW_URL"] ?? "http://localhost:8080/engine-rest"
     @OptionGroup var redis: RedisOptions
-    @Option(help: "The worker id sent with every call (default: host-pid).") var workerID: String?
+    @Option(help: "The worker id sent with every call (default: $WORKFLOW_WORKER_ID, else host-pid).") var workerID: String?
     @Option(help: "Handlers at once per pool type, e.g. CPU=2,IO=32 (default: from the core count).")
     var concurrency = ProcessInfo.processInfo.environment["WORKFLOW_WORKER_CONCURRENCY"] ?? ""
     @Option(help: "Lock per task in milliseconds; a heartbeat extends it while the handler runs.") var lockDuration: Int64 = 30_000
@@ -33,6 +35,10 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Retries a task gets at its first failure.") var retries = 3
     @Option(help: "Back-off base in milliseconds (doubling per failure, with jitter, capped at 60 s).") var retryBaseMs: Int64 = 1_000
     @Option(help: "The ETL workers' SQLite file.") var database = "etl.sqlite"
+    @Option(help: "Run only the handlers of these worker pools, e.g. IO_INTENSIVE,NETWORK (one Deployment per pool).")
+    var pools: String?
+    @Option(help: "Serve /health/live and /health/ready on this port (0: none); ready while fetching, not while draining.")
+    var healthPort = Int(ProcessInfo.processInfo.environment["WORKFLOW_WORKER_HEALTH_PORT"] ?? "") ?? 0
     @Option(help: "Add this many milliseconds to every handler, to watch pools, slot limits and drains at human speed.")
     var simulateLatencyMs: Int64 = 0
     @Option(help: "Append one JSON line per task event (started, handled, settled, ...) to this file.") var activityLog: String?
@@ -45,6 +51,8 @@ struct WorkerCommand: AsyncParsableCommand {
         guard ["rest", "redis"].contains(transport) else { throw ValidationError("--transport must be rest or redis") }
         if transport == "redis" { try redis.check() }
         _ = try examples()
+        _ = try poolFilter()
+        guard (0...65535).contains(healthPort) else { throw ValidationError("--health-port must be 0...65535") }
         do { _ = try WorkerConfiguration.parseConcurrency(concurrency) } catch { throw ValidationError("--concurrency: \(error)") }
         guard lockDuration > 0, longPoll >= 0, simulateLatencyMs >= 0, gracePeriod >= 0, breakerFailures > 0, breakerOpenSeconds >= 0, retries >= 0
         else { throw ValidationError("durations, counts and retries must not be negative (lock duration and breaker failures above 0)") }
@@ -59,6 +67,18 @@ struct WorkerCommand: AsyncParsableCommand {
         return names.flatMap { $0 == "all" ? ["etl", "order"] : [$0] }
     }
 
+    func poolFilter() throws -> Set<WorkerPoolType>? {
+        guard let pools else { return nil }
+        var result: Set<WorkerPoolType> = []
+        for name in pools.split(separator: ",") {
+            guard let pool = WorkerPoolType(lenient: name.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--pools: '\(name)' is not one of " + WorkerPoolType.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            result.insert(pool)
+        }
+        return result
+    }
+
     func run() async throws {
         bootstrapLogging(format: logFormat, level: logLevel)
         let logger = Logger(label: "workflow.worker")
@@ -70,6 +90,8 @@ struct WorkerCommand: AsyncParsableCommand {
             default: subscriptions.append(TopicSubscription(topic: "bench") { _ in .complete() })
             }
         }
+        if let only = try poolFilter() { subscriptions = subscriptions.filter { only.contains($0.pool) } }
+        guard !subscriptions.isEmpty else { throw ValidationError("no handler left: --pools excludes every topic of --example") }
         if simulateLatencyMs > 0 {
             let latency = Duration.milliseconds(simulateLatencyMs)
             subscriptions = subscriptions.map { subscription in
@@ -81,7 +103,7 @@ struct WorkerCommand: AsyncParsableCommand {
             }
         }
         let configuration = WorkerConfiguration(
-            workerID: workerID ?? WorkerConfiguration.defaultWorkerID(),
+            workerID: workerID ?? ProcessInfo.processInfo.environment["WORKFLOW_WORKER_ID"] ?? WorkerConfiguration.defaultWorkerID(),
             concurrency: try WorkerConfiguration.parseConcurrency(concurrency), lockDuration: lockDuration,
             longPoll: longPoll, gracePeriod: .milliseconds(Int64(gracePeriod * 1000)),
             circuitBreaker: .init(failureThreshold: breakerFailures, openDuration: .milliseconds(Int64(breakerOpenSeconds * 1000))),
@@ -107,6 +129,17 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         let runtime = WorkerRuntime(transport: chosen, configuration: configuration, subscriptions: subscriptions,
                                     logger: logger, observer: observer)
+        if healthPort > 0 {
+            let router = Router()
+            router.get("health/live") { _, _ in "{\"status\":\"UP\"}" }
+            router.get("health/ready") { _, _ -> Response in
+                let ready = runtime.isFetching
+                return Response(status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
+                                body: .init(byteBuffer: ByteBuffer(string: ready ? "{\"status\":\"UP\"}" : "{\"status\":\"DRAINING\"}")))
+            }
+            services.append(Application(router: router, configuration: .init(address: .hostname("0.0.0.0", port: healthPort)),
+                                        logger: logger))
+        }
         // The runtime drains on SIGTERM; the helper services stop once it has returned.
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: runtime, successTerminationBehavior: .gracefullyShutdownGroup)]

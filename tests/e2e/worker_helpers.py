@@ -40,13 +40,13 @@ def redis_server(tmp_path):
 
 
 @contextlib.contextmanager
-def redis_engine(workflow_bin, redis_url, tmp_path):
+def redis_engine(workflow_bin, redis_url, tmp_path, extra=()):
     """`workflow serve --store redis` with processes/ deployed; yields the engine-rest URL."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}/engine-rest"
     log = open(tmp_path / "serve.log", "ab")
     proc = subprocess.Popen([str(workflow_bin), "serve", "--host", "127.0.0.1", "--port", str(port), "--store", "redis",
-                             "--redis-url", redis_url, "--processes", "processes"],
+                             "--redis-url", redis_url, "--processes", "processes", *extra],
                             cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     try:
         def ready():

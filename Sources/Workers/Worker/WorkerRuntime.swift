@@ -2,6 +2,7 @@
 import BPMN
 import Logging
 import ServiceLifecycle
+import Synchronization
 import Workflow
 
 /// The worker runtime: runs handlers for their topics, each worker pool type with its own concurrency, over any
@@ -16,6 +17,10 @@ public final class WorkerRuntime: Service {
     public let subscriptions: [TopicSubscription]
     let logger: Logger
     let observer: (any WorkerObserver)?
+    private let state = Atomic(0)  // 0 starting, 1 fetching, 2 draining or stopped
+
+    /// True while the runtime fetches work: started, and not draining (a readiness probe's answer).
+    public var isFetching: Bool { state.load(ordering: .relaxed) == 1 }
 
     public init(transport: any ExternalTaskTransport, configuration: WorkerConfiguration = .init(),
                 subscriptions: [TopicSubscription], logger: Logger = Logger(label: "workflow.worker"),
@@ -34,6 +39,17 @@ public final class WorkerRuntime: Service {
             "pools": "\(byPool.keys.map { "\($0.rawValue)=\(configuration.concurrency(for: $0))" }.sorted().joined(separator: ","))",
             "topics": "\(subscriptions.map(\.topic).joined(separator: ","))",
         ])
+        state.store(1, ordering: .relaxed)
+        defer { state.store(2, ordering: .relaxed) }
+        await withGracefulShutdownHandler {
+            await runPools(byPool)
+        } onGracefulShutdown: {
+            self.state.store(2, ordering: .relaxed)
+        }
+        logger.info("worker stopped", metadata: ["workerId": "\(configuration.workerID)"])
+    }
+
+    private func runPools(_ byPool: [WorkerPoolType: [TopicSubscription]]) async {
         await withDiscardingTaskGroup { group in
             for (pool, subscriptions) in byPool {
                 let processor = PoolProcessor(
@@ -41,7 +57,6 @@ public final class WorkerRuntime: Service {
                 group.addTask { await processor.run() }
             }
         }
-        logger.info("worker stopped", metadata: ["workerId": "\(configuration.workerID)"])
     }
 }
 
