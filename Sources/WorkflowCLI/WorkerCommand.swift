@@ -35,6 +35,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Retries a task gets at its first failure.") var retries = 3
     @Option(help: "Back-off base in milliseconds (doubling per failure, with jitter, capped at 60 s).") var retryBaseMs: Int64 = 1_000
     @Option(help: "The ETL workers' SQLite file.") var database = "etl.sqlite"
+    @Option(help: "Pools that size their own concurrency on the engine's queue, within bounds: POOL=MIN:MAX,... (e.g. IO=4:64).")
+    var adaptiveConcurrency: String?
     @Option(help: "Run only the handlers of these worker pools, e.g. IO_INTENSIVE,NETWORK (one Deployment per pool).")
     var pools: String?
     @Option(help: "Serve /health/live and /health/ready on this port (0: none); ready while fetching, not while draining.")
@@ -52,6 +54,7 @@ struct WorkerCommand: AsyncParsableCommand {
         if transport == "redis" { try redis.check() }
         _ = try examples()
         _ = try poolFilter()
+        _ = try adaptive()
         guard (0...65535).contains(healthPort) else { throw ValidationError("--health-port must be 0...65535") }
         do { _ = try WorkerConfiguration.parseConcurrency(concurrency) } catch { throw ValidationError("--concurrency: \(error)") }
         guard lockDuration > 0, longPoll >= 0, simulateLatencyMs >= 0, gracePeriod >= 0, breakerFailures > 0, breakerOpenSeconds >= 0, retries >= 0
@@ -65,6 +68,20 @@ struct WorkerCommand: AsyncParsableCommand {
             throw ValidationError("--example: expected etl, order, all or bench, not '\(example)'")
         }
         return names.flatMap { $0 == "all" ? ["etl", "order"] : [$0] }
+    }
+
+    func adaptive() throws -> [WorkerPoolType: AdaptiveConcurrency] {
+        var result: [WorkerPoolType: AdaptiveConcurrency] = [:]
+        for entry in (adaptiveConcurrency ?? "").split(separator: ",") {
+            let parts = entry.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces) }
+            let bounds = parts.count == 2 ? parts[1].split(separator: ":").compactMap { Int($0) } : []
+            guard parts.count == 2, let pool = WorkerPoolType(lenient: parts[0]), bounds.count == 2, bounds[0] >= 1,
+                  bounds[1] >= bounds[0] else {
+                throw ValidationError("--adaptive-concurrency '\(entry)': expected POOL=MIN:MAX with 1 <= MIN <= MAX")
+            }
+            result[pool] = AdaptiveConcurrency(bounds: bounds[0]...bounds[1])
+        }
+        return result
     }
 
     func poolFilter() throws -> Set<WorkerPoolType>? {
@@ -108,6 +125,8 @@ struct WorkerCommand: AsyncParsableCommand {
             longPoll: longPoll, gracePeriod: .milliseconds(Int64(gracePeriod * 1000)),
             circuitBreaker: .init(failureThreshold: breakerFailures, openDuration: .milliseconds(Int64(breakerOpenSeconds * 1000))),
             retries: retries, retryPolicy: RetryPolicy(baseMilliseconds: retryBaseMs, capMilliseconds: 60_000))
+        var configured = configuration
+        configured.adaptive = try adaptive()
         let observer = try activityLog.map { try TaskActivityLog(path: $0) }
 
         var services: [any Service] = []
@@ -127,7 +146,7 @@ struct WorkerCommand: AsyncParsableCommand {
             rest = RESTTransport(baseURL: url)
             chosen = rest!
         }
-        let runtime = WorkerRuntime(transport: chosen, configuration: configuration, subscriptions: subscriptions,
+        let runtime = WorkerRuntime(transport: chosen, configuration: configured, subscriptions: subscriptions,
                                     logger: logger, observer: observer)
         if healthPort > 0 {
             let router = Router()

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import BPMN
 import Workflow
 
 /// A transport that calls an `Engine` in the worker's own process. With the engine on a `RedisWorkflowStore` this
@@ -61,6 +62,14 @@ public struct EngineTransport: ExternalTaskTransport {
 
     public func unlock(_ taskID: String) async throws {
         try await mapped { try await engine.unlock(taskID) }
+    }
+
+    /// The store's counts; the workers are those that fetched through this engine (with direct Redis, this worker
+    /// alone, so each sizes itself for the whole demand within its bounds).
+    public func poolLoad(_ pool: WorkerPoolType) async throws -> PoolLoadReading? {
+        let statistics = try await mapped { try await engine.store.poolStatistics(now: engine.clock.now()) }
+        guard let load = statistics.first(where: { $0.pool == pool }) else { return nil }
+        return PoolLoadReading(queued: load.queued, inFlight: load.inFlight, workers: engine.activeWorkers()[pool] ?? 1)
     }
 
     /// Engine errors in the transport's terms: a client mistake or lost lock is `rejected`, a missing task

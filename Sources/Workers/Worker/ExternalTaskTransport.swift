@@ -20,6 +20,8 @@ public protocol ExternalTaskTransport: Sendable {
     /// Whether a fetch in flight may be cancelled without losing the tasks it locks meanwhile (default false: over
     /// HTTP the engine may lock tasks for a long poll whose caller has gone, and they wait for their lock to expire).
     var fetchCanBeCancelled: Bool { get }
+    /// The load of one worker pool, for adaptive concurrency; nil when the engine does not report it.
+    func poolLoad(_ pool: WorkerPoolType) async throws -> PoolLoadReading?
 }
 
 /// One fetch-and-lock call.

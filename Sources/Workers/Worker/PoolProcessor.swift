@@ -9,7 +9,9 @@ import Workflow
 /// as there are free places, only for topics whose circuit breaker allows it, and drains on graceful shutdown.
 final class PoolProcessor: Sendable {
     let pool: WorkerPoolType
-    let capacity: Int
+    /// Handlers allowed at once: the configured concurrency, moved by adaptive concurrency when configured.
+    let capacityNow: Atomic<Int>
+    var capacity: Int { capacityNow.load(ordering: .relaxed) }
     let subscriptions: [String: TopicSubscription]
     let runtime: WorkerRuntime
     let breakers: Mutex<[String: CircuitBreaker]>
@@ -23,7 +25,7 @@ final class PoolProcessor: Sendable {
 
     init(pool: WorkerPoolType, capacity: Int, subscriptions: [TopicSubscription], runtime: WorkerRuntime) {
         self.pool = pool
-        self.capacity = capacity
+        capacityNow = Atomic(capacity)
         self.subscriptions = Dictionary(subscriptions.map { ($0.topic, $0) }) { first, _ in first }
         self.runtime = runtime
         breakers = Mutex(self.subscriptions.mapValues { _ in CircuitBreaker(runtime.configuration.circuitBreaker) })
@@ -38,9 +40,13 @@ final class PoolProcessor: Sendable {
     func run() async {
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
+                if let adaptive = configuration.adaptive[pool] {
+                    group.addTask { await self.adapt(adaptive) }
+                }
                 var wakeUps = freed.makeAsyncIterator()
                 await fetchLoop(group: &group, wakeUps: &wakeUps)
                 await drain(group: &group, wakeUps: &wakeUps)
+                group.cancelAll()  // nothing runs any more but the resizing loop
             }
         } onGracefulShutdown: {
             self.draining.store(true, ordering: .relaxed)
@@ -171,6 +177,45 @@ final class PoolProcessor: Sendable {
                 "pool": "\(pool.rawValue)", "inFlight": "\(left)",
             ])
             group.cancelAll()
+        }
+    }
+
+    /// Resizes the pool every `adaptive.interval` until the drain: up at once, down after the window.
+    private func adapt(_ adaptive: AdaptiveConcurrency) async {
+        var lower: (since: ContinuousClock.Instant, size: Int)?
+        while !isDraining, !Task.isCancelled {
+            try? await Task.sleep(for: adaptive.interval)
+            guard !isDraining else { return }
+            let reading: PoolLoadReading?
+            do { reading = try await runtime.transport.poolLoad(pool) } catch {
+                logger.debug("pool load unavailable", metadata: ["pool": "\(pool.rawValue)", "error": "\(error)"])
+                continue
+            }
+            guard let reading else { continue }
+            let current = capacity
+            let target = adaptive.target(current: current, demand: reading.queued + reading.inFlight, workers: reading.workers)
+            var next = current
+            if target > current {
+                next = target
+                lower = nil
+            } else if target < current {
+                // Down to the highest size asked for during the window.
+                if let held = lower, ContinuousClock.now - held.since >= adaptive.scaleDownWindow {
+                    next = max(target, held.size)
+                    lower = nil
+                } else {
+                    lower = (lower?.since ?? .now, max(lower?.size ?? target, target))
+                }
+            } else {
+                lower = nil
+            }
+            guard next != current else { continue }
+            capacityNow.store(next, ordering: .relaxed)
+            signal.yield()
+            logger.info("concurrency resized", metadata: [
+                "pool": "\(pool.rawValue)", "from": "\(current)", "to": "\(next)", "queued": "\(reading.queued)",
+                "inFlight": "\(reading.inFlight)", "workers": "\(reading.workers)",
+            ])
         }
     }
 

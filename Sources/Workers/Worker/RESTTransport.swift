@@ -84,6 +84,27 @@ public final class RESTTransport: ExternalTaskTransport {
         _ = try await post(path(taskID, "unlock"), body: [:])
     }
 
+    /// `GET /worker-pool` (this server's, not Camunda's: nil against a Camunda engine, which answers 404).
+    public func poolLoad(_ pool: WorkerPoolType) async throws -> PoolLoadReading? {
+        var request = HTTPClientRequest(url: baseURL + "/worker-pool")
+        request.headers = headers
+        let response: HTTPClientResponse
+        let bytes: ByteBuffer
+        do {
+            response = try await client.execute(request, timeout: .seconds(10))
+            bytes = try await response.body.collect(upTo: 1 << 20)
+        } catch {
+            throw WorkerTransportError(.unavailable, "GET /worker-pool: \(error)")
+        }
+        guard response.status == .ok, case .array(let pools)? = try? ExpressionValue.parseJSON(bytes.readableBytesView) else { return nil }
+        for entry in pools {
+            guard let fields = entry.objectValue, fields["pool"]?.stringValue == pool.rawValue else { continue }
+            return PoolLoadReading(queued: Int(fields["queued"]?.intValue ?? 0), inFlight: Int(fields["inFlight"]?.intValue ?? 0),
+                                   workers: Int(fields["workers"]?.intValue ?? 1))
+        }
+        return nil
+    }
+
     private func path(_ taskID: String, _ verb: String) -> String {
         "/external-task/\(taskID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? taskID)/\(verb)"
     }

@@ -21,6 +21,8 @@ public struct WorkerConfiguration: Sendable {
     public var retries: Int
     /// The back-off between those retries: base × 2^n with jitter, capped.
     public var retryPolicy: RetryPolicy
+    /// Pools that size their own concurrency on the engine's load signal (the configured concurrency is the start).
+    public var adaptive: [WorkerPoolType: AdaptiveConcurrency] = [:]
 
     public init(
         workerID: String = WorkerConfiguration.defaultWorkerID(), concurrency: [WorkerPoolType: Int] = [:],

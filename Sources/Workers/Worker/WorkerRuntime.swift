@@ -18,6 +18,10 @@ public final class WorkerRuntime: Service {
     let logger: Logger
     let observer: (any WorkerObserver)?
     private let state = Atomic(0)  // 0 starting, 1 fetching, 2 draining or stopped
+    private let processors = Mutex<[WorkerPoolType: PoolProcessor]>([:])
+
+    /// How many handlers the pool runs at once now (moves with adaptive concurrency); nil before `run`.
+    public func concurrency(of pool: WorkerPoolType) -> Int? { processors.withLock { $0[pool]?.capacity } }
 
     /// True while the runtime fetches work: started, and not draining (a readiness probe's answer).
     public var isFetching: Bool { state.load(ordering: .relaxed) == 1 }
@@ -54,6 +58,7 @@ public final class WorkerRuntime: Service {
             for (pool, subscriptions) in byPool {
                 let processor = PoolProcessor(
                     pool: pool, capacity: configuration.concurrency(for: pool), subscriptions: subscriptions, runtime: self)
+                processors.withLock { $0[pool] = processor }
                 group.addTask { await processor.run() }
             }
         }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
+import Logging
+import ServiceLifecycle
 import Synchronization
 import Testing
 import Workflow
@@ -162,5 +164,43 @@ struct WorkerRuntimeTests {
         #expect(runs[4] - runs[3] >= .milliseconds(790))
         // Closed again after the successful probe: the rest run back to back.
         #expect(runs[11] - runs[5] < .milliseconds(700))
+    }
+}
+
+/// Adaptive concurrency: the pool grows on its queue and shrinks after the stabilisation window.
+@Suite(.timeLimit(.minutes(1)))
+struct AdaptiveConcurrencyTests {
+    @Test func theFormulaFollowsTheDemandPerWorkerWithinBounds() {
+        let adaptive = AdaptiveConcurrency(bounds: 2...16)
+        #expect(adaptive.target(current: 4, demand: 40, workers: 1) == 16)
+        #expect(adaptive.target(current: 4, demand: 40, workers: 4) == 10)
+        #expect(adaptive.target(current: 10, demand: 42, workers: 4) == 10, "within the tolerance")
+        #expect(adaptive.target(current: 8, demand: 0, workers: 3) == 2)
+    }
+
+    @Test func aPoolGrowsOnItsQueueAndShrinksWhenItEmpties() async throws {
+        let harness = try await WorkerHarness(oneTaskModel())
+        try await harness.start(40)
+        let running = Atomic(0), peak = Atomic(0)
+        var configuration = WorkerConfiguration(workerID: workerTestID, concurrency: [.generalPurpose: 1], longPoll: 100)
+        configuration.adaptive[.generalPurpose] = AdaptiveConcurrency(
+            bounds: 1...8, interval: .milliseconds(50), scaleDownWindow: .milliseconds(300))
+        let runtime = WorkerRuntime(transport: harness.transport, configuration: configuration, subscriptions: [
+            TopicSubscription(topic: "work") { _ in
+                let now = running.wrappingAdd(1, ordering: .relaxed).newValue
+                _ = peak.max(now, ordering: .relaxed)
+                try await Task.sleep(for: .milliseconds(100))
+                running.wrappingSubtract(1, ordering: .relaxed)
+                return .complete()
+            },
+        ])
+        let group = ServiceGroup(services: [runtime], logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let task = Task { try await group.run() }
+        try await harness.waitUntil("grown to 8") { runtime.concurrency(of: .generalPurpose) == 8 }
+        try await harness.waitUntil("40 instances completed") { try await harness.completedInstances() == 40 }
+        #expect(peak.load(ordering: .relaxed) > 4, "ran more than its first size at once")
+        try await harness.waitUntil("back to 1") { runtime.concurrency(of: .generalPurpose) == 1 }
+        await group.triggerGracefulShutdown()
+        try await task.value
     }
 }
