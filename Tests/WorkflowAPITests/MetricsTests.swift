@@ -50,7 +50,11 @@ struct MetricsTests {
             for priority in [0, 0, 0, 600] {
                 _ = try await client.start("metered", #"{"variables":{"p":{"value":\#(priority),"type":"Long"}}}"#)
             }
-            let tasks = try await client.fetch(topic, maxTasks: 2)
+            // By priority: the CRITICAL task and one NORMAL one.
+            let fetched = try await client.call(.post, "/external-task/fetchAndLock", """
+                {"workerId":"w1","maxTasks":2,"usePriority":true,"topics":[{"topicName":"\(topic)","lockDuration":10000}]}
+                """)
+            let tasks = try #require(try fetched.json().arrayValue)
             #expect(tasks.count == 2)
             let first = try #require(tasks[0].objectValue?["id"]?.stringValue)
             let second = try #require(tasks[1].objectValue?["id"]?.stringValue)

@@ -33,7 +33,7 @@ struct SlotPoolAPITests {
             _ = try await client.start()
             let pools = try await client.call(.get, "/worker-pool").json()
             #expect(pools.arrayValue?.count == 5)
-            #expect(pools.arrayValue?.first { $0["pool"] == "GENERAL_PURPOSE" } == ["pool": "GENERAL_PURPOSE", "queued": 1, "inFlight": 0])
+            #expect(pools.arrayValue?.first { $0["pool"] == "GENERAL_PURPOSE" } == ["pool": "GENERAL_PURPOSE", "queued": 1, "inFlight": 0, "workers": 0])
         }
     }
 
@@ -48,7 +48,8 @@ struct SlotPoolAPITests {
             #expect(try await client.call(.post, "/external-task/fetchAndLock", body("GENERAL_PURPOSE")).json().arrayValue?.count == 1)
             try await client.call(.post, "/external-task/fetchAndLock", body("GPU")).expectError(.badRequest, type: "InvalidRequestException")
             let pools = try await client.call(.get, "/worker-pool").json()
-            #expect(pools.arrayValue?.first { $0["pool"] == "GENERAL_PURPOSE" } == ["pool": "GENERAL_PURPOSE", "queued": 0, "inFlight": 1])
+            #expect(pools.arrayValue?.first { $0["pool"] == "GENERAL_PURPOSE" } == ["pool": "GENERAL_PURPOSE", "queued": 0, "inFlight": 1, "workers": 1],
+                    "the worker that fetched topic.a (a general-purpose topic) within the last minute")
         }
     }
 }

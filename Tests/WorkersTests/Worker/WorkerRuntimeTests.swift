@@ -71,21 +71,22 @@ struct WorkerRuntimeTests {
         let harness = try await WorkerHarness(oneTaskModel())
         try await harness.start(1)
         let observer = RecordingObserver()
-        let worker = harness.run(.init(workerID: workerTestID, lockDuration: 200, longPoll: 100), [
+        // A 1 s lock and a 3 s handler: without the heartbeat (every 0.5 s) the lock runs out three times over.
+        let worker = harness.run(.init(workerID: workerTestID, lockDuration: 1_000, longPoll: 100), [
             TopicSubscription(topic: "work") { _ in
-                try await Task.sleep(for: .milliseconds(900))
+                try await Task.sleep(for: .seconds(3))
                 return .complete()
             },
         ], observer: observer)
         try await harness.waitUntil("the handler runs") { observer.count(.started) == 1 }
-        // Another worker keeps trying to take the task while the handler runs, more than four lock durations.
+        // Another worker keeps trying to take the task while the handler runs.
         var stolen = 0
         let thief = FetchRequest(workerID: "thief", maxTasks: 1, usePriority: false,
                                  topics: [.init(topicName: "work", lockDuration: 10_000)])
-        let until = ContinuousClock.now + .milliseconds(800)
+        let until = ContinuousClock.now + .milliseconds(2_500)
         while ContinuousClock.now < until {
             stolen += try await harness.engine.fetchAndLock(thief).count
-            try await Task.sleep(for: .milliseconds(20))
+            try await Task.sleep(for: .milliseconds(50))
         }
         try await harness.waitUntil("the instance completed") { try await harness.completedInstances() == 1 }
         try await worker.stop()
@@ -110,7 +111,7 @@ struct WorkerRuntimeTests {
         // Work that arrives during the drain is left for other workers.
         try await harness.start(1)
         try await worker.task.value
-        #expect(ContinuousClock.now - began < .seconds(2))
+        #expect(ContinuousClock.now - began < .seconds(4), "did not wait out the 5 s grace period")
         #expect(try await harness.completedInstances() == 4)
         #expect(observer.count(.settled("complete")) == 4)
         #expect(observer.count(.started) == 4)
@@ -130,7 +131,7 @@ struct WorkerRuntimeTests {
         try await harness.waitUntil("2 handlers running") { observer.count(.started) == 2 }
         let began = ContinuousClock.now
         try await worker.stop()
-        #expect(ContinuousClock.now - began < .seconds(2))
+        #expect(ContinuousClock.now - began < .seconds(5), "cut off after the grace period, not after the 30 s handler")
         #expect(observer.count(.unlocked) == 2)
         // Back in the queue at once, not after the 60 s lock.
         let next = try await harness.engine.fetchAndLock(
@@ -145,7 +146,7 @@ struct WorkerRuntimeTests {
         let calls = Atomic(0)
         let configuration = WorkerConfiguration(
             workerID: workerTestID, concurrency: [.generalPurpose: 1], longPoll: 100,
-            circuitBreaker: .init(failureThreshold: 3, openDuration: .milliseconds(800)), retries: 10,
+            circuitBreaker: .init(failureThreshold: 3, openDuration: .milliseconds(1_500)), retries: 10,
             retryPolicy: RetryPolicy(baseMilliseconds: 1, capMilliseconds: 1, jitter: 0))
         let worker = harness.run(configuration, [
             TopicSubscription(topic: "work") { _ in
@@ -159,11 +160,11 @@ struct WorkerRuntimeTests {
         let runs = observer.times(of: .started)
         #expect(runs.count == 12)
         // Fast retries before the circuit opens; then a pause of one open duration before each probe.
-        #expect(runs[2] - runs[0] < .milliseconds(700))
-        #expect(runs[3] - runs[2] >= .milliseconds(790))
-        #expect(runs[4] - runs[3] >= .milliseconds(790))
+        #expect(runs[2] - runs[0] < .milliseconds(1_200))
+        #expect(runs[3] - runs[2] >= .milliseconds(1_490))
+        #expect(runs[4] - runs[3] >= .milliseconds(1_490))
         // Closed again after the successful probe: the rest run back to back.
-        #expect(runs[11] - runs[5] < .milliseconds(700))
+        #expect(runs[11] - runs[5] < .milliseconds(1_200))
     }
 }
 
