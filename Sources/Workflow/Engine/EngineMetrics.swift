@@ -22,16 +22,16 @@ public final class EngineMetrics: Sendable {
         var expires: Date
     }
 
-    private let topics = Mutex<[String: TopicMetrics]>([:])
-    private let instances = Mutex<[String: Counter]>([:])
-    private let leases = Mutex<[String: Lease]>([:])
-    /// More leases than this are not tracked (a replica that hands out tasks nobody settles must not grow).
-    static let maxTrackedLeases = 1_000_000
+    private let topics = Sharded<[String: TopicMetrics]> { [:] }
+    private let instances = Sharded<[String: Counter]> { [:] }
+    private let leases = Sharded<[String: Lease]> { [:] }
+    /// More leases than this per shard are not tracked (a replica that hands out tasks nobody settles must not grow).
+    static let maxTrackedLeases = 1_000_000 / 16
 
     public init() {}
 
     func topic(_ name: String) -> TopicMetrics {
-        topics.withLock { cache in
+        topics.withLock(name) { cache in
             if let cached = cache[name] { return cached }
             let labels = [("topic", name)]
             let made = TopicMetrics(
@@ -54,7 +54,7 @@ public final class EngineMetrics: Sendable {
 
     private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
         let key = label + dimensions.map { "|\($0.1)" }.joined()
-        return instances.withLock { cache in
+        return instances.withLock(key) { cache in
             if let cached = cache[key] { return cached }
             let made = Counter(label: label, dimensions: dimensions)
             cache[key] = made
@@ -65,20 +65,21 @@ public final class EngineMetrics: Sendable {
     /// Tasks a fetch locked.
     func leased(_ tasks: [ExternalTask]) {
         let now = ContinuousClock.now
-        for task in tasks { topic(task.topicName).fetched.increment() }
-        leases.withLock { leases in
-            for task in tasks where leases.count < Self.maxTrackedLeases {
+        for task in tasks {
+            topic(task.topicName).fetched.increment()
+            leases.withLock(task.id) { leases in
+                guard leases.count < Self.maxTrackedLeases else { return }
                 leases[task.id] = Lease(topic: task.topicName, fetched: now, expires: task.lockExpirationTime ?? .distantFuture)
             }
         }
     }
 
     func extended(_ taskID: String, until: Date) {
-        leases.withLock { $0[taskID]?.expires = until }
+        leases.withLock(taskID) { $0[taskID]?.expires = until }
     }
 
     /// The lease ended without an outcome (unlocked, or the task went away).
-    func released(_ taskID: String) { _ = leases.withLock { $0.removeValue(forKey: taskID) } }
+    func released(_ taskID: String) { _ = leases.withLock(taskID) { $0.removeValue(forKey: taskID) } }
 
     enum Outcome { case completed, failed, bpmnError }
 
@@ -90,7 +91,7 @@ public final class EngineMetrics: Sendable {
         case .failed: metrics.failed.increment()
         case .bpmnError: metrics.bpmnErrors.increment()
         }
-        if let lease = leases.withLock({ $0.removeValue(forKey: taskID) }) {
+        if let lease = leases.withLock(taskID, { $0.removeValue(forKey: taskID) }) {
             metrics.duration.recordNanoseconds(Int64(clamping: (ContinuousClock.now - lease.fetched).nanoseconds))
         }
     }
@@ -98,10 +99,11 @@ public final class EngineMetrics: Sendable {
     /// Counts and forgets the leases whose lock ran out before an outcome came; returns how many.
     @discardableResult
     public func expireLeases(now: Date) -> Int {
-        let expired = leases.withLock { leases -> [Lease] in
+        var expired: [Lease] = []
+        leases.forEach { leases in
             let gone = leases.filter { $0.value.expires <= now }
             for id in gone.keys { leases.removeValue(forKey: id) }
-            return Array(gone.values)
+            expired += gone.values
         }
         for lease in expired { topic(lease.topic).lockExpirations.increment() }
         return expired.count

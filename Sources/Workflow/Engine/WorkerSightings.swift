@@ -11,30 +11,30 @@ final class WorkerSightings: Sendable {
         var topics: Set<String>
     }
 
-    private let seen = Mutex<[String: Sighting]>([:])
+    private let seen = Sharded<[String: Sighting]> { [:] }
     /// Workers not seen for longer are forgotten.
     static let retention: TimeInterval = 300
 
     func saw(_ workerID: String, topics: Set<String>, at now: Date) {
-        seen.withLock { seen in
+        seen.withLock(workerID) { seen in
             if seen[workerID]?.topics == topics {
                 seen[workerID]?.lastSeen = now
             } else {
                 seen[workerID] = Sighting(lastSeen: now, topics: topics)
             }
-            if seen.count > 10_000 { seen = seen.filter { now.timeIntervalSince($0.value.lastSeen) < Self.retention } }
+            if seen.count > 1_000 { seen = seen.filter { now.timeIntervalSince($0.value.lastSeen) < Self.retention } }
         }
     }
 
     /// Per pool, the workers that fetched one of its topics within `window` seconds.
     func workers(within window: TimeInterval, now: Date, pools: [String: WorkerPoolType]) -> [WorkerPoolType: Int] {
-        seen.withLock { seen in
-            var counts: [WorkerPoolType: Int] = [:]
+        var counts: [WorkerPoolType: Int] = [:]
+        seen.forEach { seen in
             for sighting in seen.values where now.timeIntervalSince(sighting.lastSeen) <= window {
                 for pool in Set(sighting.topics.map { pools[$0] ?? .generalPurpose }) { counts[pool, default: 0] += 1 }
             }
-            return counts
         }
+        return counts
     }
 }
 
