@@ -49,7 +49,8 @@ public final class ScalerService: Service {
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do { try await decide() } catch { logger.warning("scaler round failed", metadata: ["error": "\(error)"]) }
-            try? await Task.sleep(for: interval)
+            // Shutdown ends the wait at once.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
         }
     }
 }

@@ -159,10 +159,11 @@ struct WorkerCommand: AsyncParsableCommand {
             services.append(Application(router: router, configuration: .init(address: .hostname("0.0.0.0", port: healthPort)),
                                         logger: logger))
         }
-        // The runtime drains on SIGTERM; the helper services stop once it has returned.
+        // A group shuts its services down last to first: the runtime, last, drains first, while the health server
+        // (answering 503 DRAINING) and the Redis helpers still run; they stop once it has returned.
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: runtime, successTerminationBehavior: .gracefullyShutdownGroup)]
-                + services.map { .init(service: $0) },
+            services: services.map { .init(service: $0) }
+                + [.init(service: runtime, successTerminationBehavior: .gracefullyShutdownGroup)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()

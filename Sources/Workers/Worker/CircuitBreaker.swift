@@ -53,6 +53,11 @@ public struct CircuitBreaker: Sendable {
         if case .halfOpen = state { state = .halfOpen(probing: gotTask) }
     }
 
+    /// The probe task ended without an outcome (its lock was lost, or the drain gave it back): probe again.
+    public mutating func probeAbandoned() {
+        if case .halfOpen(true) = state { state = .halfOpen(probing: false) }
+    }
+
     /// A handler succeeded (completed, or reported a BPMN error).
     public mutating func recordSuccess() {
         switch state {

@@ -19,10 +19,12 @@ extension PoolProcessor {
                 try await subscription.handler(task)
             }
         } catch is LockLost {
+            breakers.withLock { $0[task.topicName]?.probeAbandoned() }
             runtime.observer?.record(.lockLost, task: task)
             return logger.warning("lock lost while the handler ran; the task is not reported")
         } catch where Task.isCancelled {
             // The drain's grace period ended with the handler still running: give the task back unreported.
+            breakers.withLock { $0[task.topicName]?.probeAbandoned() }
             await giveBack(task)
             return logger.warning("handler cut off by shutdown; task unlocked")
         } catch let error as BPMNError {
@@ -103,32 +105,61 @@ extension PoolProcessor {
         }
     }
 
-    /// Runs `body` while extending the task's lock every half lock duration. Throws `LockLost` (and cancels the
-    /// handler) when the engine says the lock is gone.
+    /// Runs `body` while extending the task's lock every half lock duration, counted from the last extension that
+    /// went through; a failed extension is tried again at once with a short back-off while the lock still holds.
+    /// Throws `LockLost` (after cancelling the handler and letting it end) when the engine says the lock is gone.
+    /// Cancelled (the drain's grace period ended), it stops the heartbeat but still waits for the handler: an
+    /// outcome it returns anyway is reported, not thrown away.
     private func withHeartbeat(
         _ task: WorkerTask, lockDuration: Int64, logger: Logger, _ body: @escaping @Sendable () async throws -> TaskOutcome
     ) async throws -> TaskOutcome {
         let transport = runtime.transport
         let workerID = configuration.workerID
-        return try await withThrowingTaskGroup(of: TaskOutcome?.self) { group in
-            group.addTask { try await body() }
+        enum Child: Sendable {
+            case finished(Result<TaskOutcome, any Error>)
+            case heartbeatStopped(lost: LockLost?)
+        }
+        return try await withThrowingTaskGroup(of: Child.self) { group in
             group.addTask {
-                while true {
-                    try await Task.sleep(for: .milliseconds(max(lockDuration / 2, 1)))
+                do { return .finished(.success(try await body())) } catch { return .finished(.failure(error)) }
+            }
+            group.addTask {
+                var lockedUntil = ContinuousClock.now + .milliseconds(lockDuration)
+                var next = ContinuousClock.now + .milliseconds(max(lockDuration / 2, 1))
+                var retry = Duration.milliseconds(250)
+                while !Task.isCancelled {
+                    do { try await Task.sleep(until: next) } catch { return .heartbeatStopped(lost: nil) }
                     do {
                         try await transport.extendLock(task.id, workerID: workerID, duration: lockDuration)
+                        lockedUntil = ContinuousClock.now + .milliseconds(lockDuration)
+                        next = ContinuousClock.now + .milliseconds(max(lockDuration / 2, 1))
+                        retry = .milliseconds(250)
                     } catch let error as WorkerTransportError where error.kind != .unavailable {
-                        throw LockLost(message: error.message)
-                    } catch let error as WorkerTransportError {
-                        logger.warning("lock heartbeat failed; trying again", metadata: ["error": "\(error.message)"])
+                        return .heartbeatStopped(lost: LockLost(message: error.message))
+                    } catch {
+                        if Task.isCancelled { return .heartbeatStopped(lost: nil) }
+                        logger.warning("lock heartbeat failed; trying again", metadata: ["error": "\(error)"])
+                        next = min(ContinuousClock.now + retry, lockedUntil)
+                        retry = min(retry * 2, .seconds(5))
+                    }
+                }
+                return .heartbeatStopped(lost: nil)
+            }
+            var lost: LockLost?
+            while let child = try await group.next() {
+                switch child {
+                case .finished(let result):
+                    group.cancelAll()
+                    if let lost { throw lost }
+                    return try result.get()
+                case .heartbeatStopped(let reason):
+                    if let reason {
+                        lost = reason
+                        group.cancelAll()  // the handler's work is no longer ours to report
                     }
                 }
             }
-            defer { group.cancelAll() }
-            while let result = try await group.next() {
-                if let outcome = result { return outcome }
-            }
-            throw CancellationError()
+            throw lost ?? CancellationError()
         }
     }
 }

@@ -20,6 +20,9 @@ final class PoolProcessor: Sendable {
     let freed: AsyncStream<Void>
     let signal: AsyncStream<Void>.Continuation
     let draining = Atomic(false)
+    /// When graceful shutdown began (the grace period runs from it, not from the end of a long poll in flight).
+    let shutdownAt = Mutex<ContinuousClock.Instant?>(nil)
+    let probeTurn = Atomic(0)
     /// The fetch in flight, cancelled at shutdown when the transport can drop it safely.
     let currentFetch = Mutex<Task<[WorkerTask], any Error>?>(nil)
 
@@ -49,6 +52,7 @@ final class PoolProcessor: Sendable {
                 group.cancelAll()  // nothing runs any more but the resizing loop
             }
         } onGracefulShutdown: {
+            self.shutdownAt.withLock { $0 = $0 ?? .now }
             self.draining.store(true, ordering: .relaxed)
             self.signal.yield()
             if self.runtime.transport.fetchCanBeCancelled { self.currentFetch.withLock { $0?.cancel() } }
@@ -75,16 +79,21 @@ final class PoolProcessor: Sendable {
                 continue
             }
             do {
-                var tasks: [WorkerTask] = []
-                if let probe = plan.probe { tasks = try await fetchCancellable(probe) }
-                if var main = plan.main, free > tasks.count {
-                    main.maxTasks = free - tasks.count
+                // Each fetch's tasks start as soon as it returns: a probe task must not wait out the main long poll
+                // (its lock runs meanwhile), nor be stranded if the main fetch fails.
+                var got = 0
+                if let probe = plan.probe {
+                    let tasks = try await fetchCancellable(probe)
+                    got = tasks.count
+                    for task in tasks { start(task, group: &group) }
+                }
+                if var main = plan.main, free > got, !isDraining {
+                    main.maxTasks = free - got
                     // A half-open topic found nothing to probe with: look again within a second.
-                    if plan.probe != nil, tasks.isEmpty { main.asyncResponseTimeout = min(main.asyncResponseTimeout ?? 0, 1_000) }
-                    tasks += try await fetchCancellable(main)
+                    if plan.probe != nil, got == 0 { main.asyncResponseTimeout = min(main.asyncResponseTimeout ?? 0, 1_000) }
+                    for task in try await fetchCancellable(main) { start(task, group: &group) }
                 }
                 backoff = .milliseconds(250)
-                for task in tasks { start(task, group: &group) }
             } catch {
                 if isDraining || Task.isCancelled { break }
                 logger.warning("fetchAndLock failed; retrying", metadata: [
@@ -101,17 +110,19 @@ final class PoolProcessor: Sendable {
     private func plan(free: Int, now: ContinuousClock.Instant)
         -> (probe: WorkerFetch?, main: WorkerFetch?, retryAt: ContinuousClock.Instant)
     {
-        var closed: [String] = [], probe: String?
+        var closed: [String] = [], probing: [String] = []
         var nextChange = now + .milliseconds(configuration.longPoll)
         breakers.withLock { breakers in
             for topic in breakers.keys.sorted() {
                 switch breakers[topic]!.permission(at: now) {
                 case .fetch: closed.append(topic)
-                case .probe: if probe == nil { probe = topic } else { nextChange = now }
+                case .probe: probing.append(topic)
                 case .wait(let until): nextChange = min(nextChange, until ?? nextChange)
                 }
             }
         }
+        // Several topics ready to probe: one at a time, in turn, so none waits behind another that has no task.
+        let probe = probing.isEmpty ? nil : probing[probeTurn.wrappingAdd(1, ordering: .relaxed).oldValue % probing.count]
         func fetch(_ names: [String], maxTasks: Int, wait: Int64) -> WorkerFetch {
             let topics = names.map { name in
                 let subscription = subscriptions[name]!
@@ -164,7 +175,7 @@ final class PoolProcessor: Sendable {
         let running = inFlight.withLock { $0 }
         guard running > 0 else { return }
         logger.info("draining", metadata: ["pool": "\(pool.rawValue)", "inFlight": "\(running)"])
-        let deadline = ContinuousClock.now + configuration.gracePeriod
+        let deadline = (shutdownAt.withLock { $0 } ?? .now) + configuration.gracePeriod
         let signal = self.signal
         let timer = Task { try? await Task.sleep(until: deadline); signal.yield() }
         defer { timer.cancel() }

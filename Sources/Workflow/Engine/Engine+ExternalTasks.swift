@@ -40,10 +40,16 @@ extension Engine {
             if !locked.isEmpty {
                 announceExpiries(of: locked, now: now)
                 metrics.leased(locked)
-                guard asyncResponseTimeout != nil else { return try await attachVariables(locked, selections) }
-                // A long poll may be cancelled (its client went away, a worker drains): once tasks are locked they
-                // are handed out regardless, else a cancelled read would strand them until their lock expires.
-                return try await Task { try await self.attachVariables(locked, selections) }.value
+                do {
+                    guard asyncResponseTimeout != nil else { return try await attachVariables(locked, selections) }
+                    // A long poll may be cancelled (its client went away, a worker drains): once tasks are locked they
+                    // are handed out regardless, else a cancelled read would strand them until their lock expires.
+                    return try await Task { try await self.attachVariables(locked, selections) }.value
+                } catch {
+                    // Locked but not handed out (the store failed reading their variables): give them back now.
+                    await Task { for task in locked { try? await self.unlock(task.id) } }.value
+                    throw error
+                }
             }
             let remaining = deadline - ContinuousClock.now
             guard asyncResponseTimeout != nil, remaining > .zero, !Task.isCancelled else { return [] }
@@ -141,6 +147,7 @@ extension Engine {
             try checkOwner(task, workerID: workerID, verb: verb)
             do {
                 try await step(task.processInstanceID, deletedTask: (task.id, task.version), preloaded: instance, event)
+                sightings.saw(workerID, topic: task.topicName, at: clock.now())
                 // Its slots came back: parked fetches of any topic may now lease a task of that pool.
                 if task.slotPool != nil { waiters.notifyAll() }
                 return task

@@ -44,6 +44,7 @@ extension Engine {
             return self.setRetries(&task, retries, now: now)
         }
         metrics.settled(taskID, topic: failed.topicName, .failed)
+        sightings.saw(workerID, topic: failed.topicName, at: clock.now())
     }
 
     /// Extends the lock of the worker's own, unexpired lock to now + `newDuration`.
@@ -65,6 +66,7 @@ extension Engine {
             return IncidentChange.none
         }
         if let until = extended.lockExpirationTime { metrics.extended(taskID, until: until) }
+        sightings.saw(workerID, topic: extended.topicName, at: clock.now())
     }
 
     /// Releases the lock; the task becomes fetchable at once.

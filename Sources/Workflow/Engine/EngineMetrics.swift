@@ -16,8 +16,11 @@ public final class EngineMetrics: Sendable {
         let duration: Metrics.Timer
     }
 
-    struct Lease {
+    struct Lease: Sendable {
         let topic: String
+        let worker: String?
+        /// The task's failure count when leased: a failure reported since (through any replica) is not an expiry.
+        let failures: Int?
         let fetched: ContinuousClock.Instant
         var expires: Date
     }
@@ -69,7 +72,8 @@ public final class EngineMetrics: Sendable {
             topic(task.topicName).fetched.increment()
             leases.withLock(task.id) { leases in
                 guard leases.count < Self.maxTrackedLeases else { return }
-                leases[task.id] = Lease(topic: task.topicName, fetched: now, expires: task.lockExpirationTime ?? .distantFuture)
+                leases[task.id] = Lease(topic: task.topicName, worker: task.workerID, failures: task.failures, fetched: now,
+                                        expires: task.lockExpirationTime ?? .distantFuture)
             }
         }
     }
@@ -96,17 +100,43 @@ public final class EngineMetrics: Sendable {
         }
     }
 
-    /// Counts and forgets the leases whose lock ran out before an outcome came; returns how many.
-    @discardableResult
-    public func expireLeases(now: Date) -> Int {
-        var expired: [Lease] = []
+    /// Takes out of the bookkeeping the leases whose lock has run out by `now`, for the caller to check.
+    func dueLeases(now: Date) -> [(id: String, lease: Lease)] {
+        var due: [(id: String, lease: Lease)] = []
         leases.forEach { leases in
-            let gone = leases.filter { $0.value.expires <= now }
-            for id in gone.keys { leases.removeValue(forKey: id) }
-            expired += gone.values
+            for (id, lease) in leases where lease.expires <= now { due.append((id, lease)) }
+            for (id, _) in due where leases[id] != nil { leases.removeValue(forKey: id) }
         }
-        for lease in expired { topic(lease.topic).lockExpirations.increment() }
-        return expired.count
+        return due
+    }
+
+    /// Tracks a lease again with a later end (its lock was extended through another replica).
+    func retrack(_ id: String, _ lease: Lease) { leases.withLock(id) { $0[id] = lease } }
+
+    func lockExpired(topic name: String) { topic(name).lockExpirations.increment() }
+}
+
+extension Engine {
+    /// Counts the leases of this replica whose lock ran out with no outcome (`workflow_lock_expirations_total`),
+    /// checking each against the store: a task completed, failed or unlocked through another replica is no expiry,
+    /// and one extended there is watched further. Returns how many expired.
+    @discardableResult
+    public func countExpiredLeases() async -> Int {
+        let now = clock.now()
+        var expired = 0
+        for (id, lease) in metrics.dueLeases(now: now) {
+            guard let task = try? await store.externalTask(id), task.failures == lease.failures,
+                  let worker = task.workerID else { continue }  // gone, failed or unlocked
+            if worker == lease.worker, let until = task.lockExpirationTime, until > now {
+                var extended = lease
+                extended.expires = until
+                metrics.retrack(id, extended)
+                continue
+            }
+            metrics.lockExpired(topic: lease.topic)
+            expired += 1
+        }
+        return expired
     }
 }
 

@@ -3,7 +3,7 @@ import Foundation
 import ServiceLifecycle
 
 /// Counts the locks that ran out before their worker reported (`workflow_lock_expirations_total`): once a second
-/// it looks at the leases this replica handed out.
+/// it checks the leases of this replica whose lock end has passed (see `Engine.countExpiredLeases`).
 public struct LeaseWatchService: Service {
     let engine: Engine
     let interval: Duration
@@ -15,8 +15,8 @@ public struct LeaseWatchService: Service {
 
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await Task.sleep(for: interval)
-            engine.metrics.expireLeases(now: engine.clock.now())
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
+            await engine.countExpiredLeases()
         }
     }
 }

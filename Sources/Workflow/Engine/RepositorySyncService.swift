@@ -17,7 +17,7 @@ public struct RepositorySyncService: Service {
 
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await Task.sleep(for: interval)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
             do {
                 if try await engine.syncRepository() { engine.logger.info("process definitions reloaded from the store") }
             } catch {

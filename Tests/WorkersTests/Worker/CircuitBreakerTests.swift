@@ -43,3 +43,16 @@ struct CircuitBreakerTests {
         #expect(breaker.permission(at: t0 + .seconds(9)) == .wait(until: t0 + .seconds(10)))
     }
 }
+
+struct CircuitBreakerProbeTests {
+    @Test func aProbeWithoutOutcomeLetsTheNextProbeThrough() {
+        let t0 = ContinuousClock.now
+        var breaker = CircuitBreaker(.init(failureThreshold: 1, openDuration: .seconds(1)))
+        breaker.recordFailure(at: t0)
+        #expect(breaker.permission(at: t0 + .seconds(1)) == .probe)
+        breaker.probeFetched(gotTask: true)
+        #expect(breaker.permission(at: t0 + .seconds(2)) == .wait(until: nil))
+        breaker.probeAbandoned()  // its lock was lost, or the drain gave it back
+        #expect(breaker.permission(at: t0 + .seconds(2)) == .probe)
+    }
+}

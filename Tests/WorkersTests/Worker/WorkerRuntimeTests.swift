@@ -139,6 +139,25 @@ struct WorkerRuntimeTests {
         #expect(next.count == 2)
     }
 
+    @Test func anOutcomeReturnedAfterTheGracePeriodIsStillReported() async throws {
+        let harness = try await WorkerHarness(oneTaskModel())
+        try await harness.start(1)
+        let observer = RecordingObserver()
+        let worker = harness.run(.init(workerID: workerTestID, longPoll: 5_000, gracePeriod: .milliseconds(100)), [
+            TopicSubscription(topic: "work") { _ in
+                // Work that does not stop when cancelled (a blocking call, a thread pool job already running).
+                let until = ContinuousClock.now + .milliseconds(600)
+                while ContinuousClock.now < until { usleep(10_000) }
+                return .complete()
+            },
+        ], observer: observer)
+        try await harness.waitUntil("the handler runs") { observer.count(.started) == 1 }
+        try await worker.stop()
+        #expect(observer.count(.settled("complete")) == 1, "the finished work is reported, not given back")
+        #expect(observer.count(.unlocked) == 0)
+        #expect(try await harness.completedInstances() == 1)
+    }
+
     @Test func theCircuitOpensProbesReopensAndCloses() async throws {
         let harness = try await WorkerHarness(oneTaskModel())
         try await harness.start(8)
