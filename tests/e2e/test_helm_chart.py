@@ -97,3 +97,37 @@ def test_promtool_accepts_the_alert_rules(tmp_path):
 def test_a_bad_autoscaling_mode_fails_the_render():
     with pytest.raises(helm_python.HelmError, match="autoscaling.mode must be hpa or keda"):
         render({"autoscaling": {"mode": "cron"}})
+
+
+VARIANTS = {
+    "redis-cluster": {"redis": {"clusterNodes": "redis-0:6379,redis-1:6379,redis-2:6379"}},
+    "redis-secret": {"redis": {"existingSecret": "workflow-redis", "existingSecretKey": "url"}},
+    "workers-on-redis": {"workers": {"transport": "redis"}},
+    "minimal": {"autoscaling": {"enabled": False}, "processes": {"enabled": False},
+                "metrics": {"serviceMonitor": {"enabled": False}, "prometheusRule": {"enabled": False}},
+                "grafana": {"dashboards": {"enabled": False}},
+                "engine": {"podDisruptionBudget": {"enabled": False}}, "workers": {"podDisruptionBudget": {"enabled": False}}},
+}
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_value_variants_render_valid_manifests(name):
+    objects = render(VARIANTS[name])
+    for template, obj in objects:
+        if obj["kind"] not in CRD_KINDS:
+            kubernetes_validate.validate(obj, KUBE_VERSION, strict=True)
+    deployments = {o["metadata"]["name"]: o for _, o in objects if o["kind"] == "Deployment"}
+    engine_env = deployments["demo-workflow-engine"]["spec"]["template"]["spec"]["containers"][0]["env"]
+    if name == "redis-cluster":
+        assert {"name": "WORKFLOW_REDIS_CLUSTER", "value": "redis-0:6379,redis-1:6379,redis-2:6379"} in engine_env
+    if name == "redis-secret":
+        assert {"name": "WORKFLOW_REDIS_URL", "valueFrom": {"secretKeyRef": {"name": "workflow-redis", "key": "url"}}} in engine_env
+    if name == "workers-on-redis":
+        worker = deployments["demo-workflow-worker-io"]["spec"]["template"]["spec"]["containers"][0]
+        assert worker["args"][worker["args"].index("--transport") + 1] == "redis"
+        assert any(e["name"] == "WORKFLOW_REDIS_URL" for e in worker["env"])
+    if name == "minimal":
+        kinds = {o["kind"] for _, o in objects}
+        assert kinds == {"Deployment", "Service"}, kinds
+        assert all(d["spec"].get("replicas") for n, d in deployments.items() if "-worker-" in n)
+        assert "--processes" not in deployments["demo-workflow-engine"]["spec"]["template"]["spec"]["containers"][0]["args"]
