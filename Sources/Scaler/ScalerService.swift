@@ -38,7 +38,8 @@ public final class ScalerService: Service {
             return Dictionary(previous.map { ($0.pool, $0.desiredReplicas) }) { first, _ in first }
         }
         for decision in decisions where before[decision.pool] != decision.desiredReplicas {
-            logger.info("desired replicas changed", metadata: [
+            // The first round reports every pool; only changes after it are news.
+            logger.log(level: before.isEmpty ? .debug : .info, "desired replicas changed", metadata: [
                 "pool": "\(decision.pool.rawValue)", "desired": "\(decision.desiredReplicas)",
                 "current": "\(decision.currentReplicas)", "queued": "\(decision.queued)", "inFlight": "\(decision.inFlight)",
             ])
@@ -47,10 +48,8 @@ public final class ScalerService: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        await periodically(every: interval, first: .now) {
             do { try await decide() } catch { logger.warning("scaler round failed", metadata: ["error": "\(error)"]) }
-            // Shutdown ends the wait at once.
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
         }
     }
 }

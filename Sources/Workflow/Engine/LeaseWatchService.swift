@@ -14,9 +14,6 @@ public struct LeaseWatchService: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
-            await engine.countExpiredLeases()
-        }
+        await periodically(every: interval) { await engine.countExpiredLeases() }
     }
 }

@@ -16,8 +16,7 @@ public struct RepositorySyncService: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
+        await periodically(every: interval) {
             do {
                 if try await engine.syncRepository() { engine.logger.info("process definitions reloaded from the store") }
             } catch {
