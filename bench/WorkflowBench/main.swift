@@ -24,6 +24,8 @@ struct Options {
     /// `--redis-scale URL`: only the Redis queue-size benchmark, against that server.
     var redisScale = ""
     var scaleSizes = [1_000, 100_000, 1_000_000]
+    /// `--only runtime|instances`: just that benchmark (for profiling).
+    var only = ""
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -39,6 +41,7 @@ struct Options {
             case "--batch": batch = max(1, Int(value) ?? batch)
             case "--longpoll": longPoll = value == "true"
             case "--redis-scale": redisScale = value
+            case "--only": only = value
             case "--scale-sizes": scaleSizes = value.split(separator: ",").compactMap { Int($0) }
             default: FileHandle.standardError.write(Data("unknown option \(flag)\n".utf8))
             }
@@ -174,8 +177,13 @@ if !options.redisScale.isEmpty {
     try await benchRedisScale(options)
     exit(0)
 }
+if options.only == "runtime" {
+    try await benchRuntime(options)
+    exit(0)
+}
 if !options.skipParse { try benchParse(options) }
 try await benchInstances(options)
+if options.only == "instances" { exit(0) }
 try await benchRuntime(options)
 if options.phases { try await Task { try await benchPhases(options) }.value }
 if options.longPoll { try await benchLongPoll(options) }

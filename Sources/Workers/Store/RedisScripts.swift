@@ -220,17 +220,35 @@ enum RedisScripts {
     return out
     """)
 
-    /// Locks chosen tasks that are still ready. ARGV: prefix, worker, count, then (topic, member, expiry, score).
+    /// Locks chosen tasks that are still ready. ARGV: prefix, worker, count, worker pool ('' for any), whether the
+    /// caller holds the picks' slots ('1') or not ('0'), then (topic, member, expiry, score) per pick.
+    /// Returns {(id, version, task JSON) per locked task, (topic, member, pool, slots, expiry, score) per pick of a
+    /// slot pool whose slots the caller does not hold yet, ids of picks of another worker pool}.
     static let lockChosen = RedisScript(prelude + "\n" + """
-    local out = {}
-    local i = 4
+    local out, pooled, other = {}, {}, {}
+    local wanted, held = ARGV[4], ARGV[5] == '1'
+    local i = 6
     for _ = 1, tonumber(ARGV[3]) do
-      if redis.call('ZSCORE', p .. 'ready:' .. ARGV[i], ARGV[i + 1]) then
-        for _, v in ipairs(lock(ARGV[i], ARGV[i + 1], ARGV[2], ARGV[i + 2], ARGV[i + 3])) do table.insert(out, v) end
+      local topic, member = ARGV[i], ARGV[i + 1]
+      if redis.call('ZSCORE', p .. 'ready:' .. topic, member) then
+        local f = split(redis.call('HGET', p .. 'tq', string.sub(member, 17)) or '')
+        if wanted ~= '' and f[6] ~= wanted then
+          table.insert(other, string.sub(member, 17))
+        elseif not held and f[4] and f[4] ~= '' then
+          for _, v in ipairs({topic, member, f[4], f[5] or '1', ARGV[i + 2], ARGV[i + 3]}) do table.insert(pooled, v) end
+        else
+          for _, v in ipairs(lock(topic, member, ARGV[2], ARGV[i + 2], ARGV[i + 3])) do table.insert(out, v) end
+        end
       end
       i = i + 4
     end
-    return out
+    return {out, pooled, other}
+    """)
+
+    /// Moves the partition's due delayed tasks (leases run out, back-offs ended) to their queues. ARGV: prefix, now.
+    static let promote = RedisScript(prelude + "\n" + """
+    promote(ARGV[2])
+    return 1
     """)
 
     /// Per worker pool, the tasks whose back-off ended but that no fetch has moved to their queue yet (a lease that

@@ -111,7 +111,7 @@ extension RedisWorkflowStore {
     }
 
     /// Locks one task of a slot pool: takes its slots, then locks it if it is still ready, else gives them back.
-    private func lockHoldingSlots(
+    func lockHoldingSlots(
         _ partition: Int, worker: String, topic: String, member: String, pool: String, slots: Int, expiry: String,
         score: String, now: Date
     ) async throws -> [ExternalTask] {
@@ -119,146 +119,17 @@ extension RedisWorkflowStore {
         guard try await acquireSlots(pool: pool, task: taskID, slots: slots, until: expiry, now: now) else { return [] }
         let reply = try await redis.evaluate(
             RedisScripts.lockChosen, keys: [keys.route(partition)],
-            arguments: [keys.prefix(partition), worker, "1", topic, member, expiry, score].map { Array($0.utf8) })
-        let locked = try Self.lockedTasks(reply)
+            arguments: [keys.prefix(partition), worker, "1", "", "1", topic, member, expiry, score].map { Array($0.utf8) })
+        let locked = try Self.lockedTasks(reply.array.first ?? .null)
         if locked.isEmpty { try await releaseSlots([pool + "\u{1F}" + taskID]) }
         return locked
     }
 
     /// (id, version, JSON) triples of a lock script.
-    private static func lockedTasks(_ reply: RedisReply) throws -> [ExternalTask] {
+    static func lockedTasks(_ reply: RedisReply) throws -> [ExternalTask] {
         let flat = reply.array
         return try stride(from: 0, to: flat.count - 2, by: 3).compactMap { index in
             try task(flat[index + 2], version: flat[index + 1], lock: .null)
         }
-    }
-
-    private struct Candidate {
-        let partition: Int
-        let member: String
-        let score: Double
-        let topic: String
-        let slotPool: String?
-        let slots: Int
-        /// The record, read only when the request filters on it (or sorts by create time); boxed, so that moving
-        /// candidates while choosing copies a pointer, not a whole record.
-        let record: Record?
-
-        var task: ExternalTask? { record?.task }
-
-        var taskID: String { String(member.dropFirst(16)) }
-
-        final class Record: Sendable {
-            let task: ExternalTask
-            init(_ task: ExternalTask) { self.task = task }
-        }
-    }
-
-    /// The candidates of every partition, in one round trip: whole records (`peek`) when the request filters or
-    /// sorts on them, else only queue positions and pools (`peekQueue`).
-    private func candidates(
-        _ request: FetchRequest, topics: [String], limit: Int, now: Date, skip: (String) -> Bool
-    ) async throws -> [Candidate] {
-        let light = request.createTimeAscending == nil && !request.topics.contains(where: \.hasFilters)
-        let script = light ? RedisScripts.peekQueue : RedisScripts.peek
-        var replies: [RedisReply] = []
-        for attempt in 0..<2 {
-            replies = try await redis.pipeline((0..<RedisKeys.partitions).map { partition in
-                var command = RedisCommand("EVALSHA", script.sha1, "1", keys.route(partition), keys.prefix(partition),
-                                           Self.time(now), String(limit), String(topics.count))
-                topics.forEach { command.append($0) }
-                return command
-            })
-            guard case .error(let message)? = replies.first(where: { if case .error = $0 { true } else { false } }) else { break }
-            guard message.hasPrefix("NOSCRIPT"), attempt == 0 else { throw RedisError(.reply, message) }
-            try await redis.loadScript(script)
-        }
-        var result: [Candidate] = []
-        for (partition, reply) in replies.enumerated() {
-            let flat = reply.array
-            for index in stride(from: 0, to: flat.count - 5, by: 6) {
-                guard let topic = flat[index].string, let member = flat[index + 1].string,
-                      let score = flat[index + 2].string.flatMap(Double.init), !skip(String(member.dropFirst(16)))
-                else { continue }
-                if light {
-                    let pool = flat[index + 3].string ?? ""
-                    if let wanted = request.workerPool, flat[index + 5].string != wanted.rawValue { continue }
-                    result.append(Candidate(partition: partition, member: member, score: score, topic: topic,
-                                            slotPool: pool.isEmpty ? nil : pool, slots: Int(flat[index + 4].string ?? "") ?? 1,
-                                            record: nil))
-                } else if let task = try Self.task(flat[index + 5], version: flat[index + 3], lock: flat[index + 4]) {
-                    result.append(Candidate(partition: partition, member: member, score: score, topic: topic,
-                                            slotPool: task.slotPool, slots: task.slots, record: .init(task)))
-                }
-            }
-        }
-        return result
-    }
-
-    private func lockChosen(_ request: FetchRequest, topics: [String], expiries: [String: String], now: Date)
-        async throws -> [ExternalTask]
-    {
-        let needsVariables = request.topics.contains { !$0.processVariables.isEmpty }
-        let limit = request.createTimeAscending == false || request.topics.contains(where: \.hasFilters) || request.workerPool != nil
-            ? 1000 : request.maxTasks
-        var locked: [ExternalTask] = []
-        /// Tasks of a full slot pool (or taken meanwhile): not tried again in this fetch.
-        var refused: Set<String> = []
-        for _ in 0..<10 {
-            var candidates = try await candidates(request, topics: topics, limit: limit + refused.count, now: now) { id in
-                locked.contains { $0.id == id } || refused.contains(id)
-            }
-            let variables = needsVariables ? try await instances(ids: Set(candidates.compactMap(\.task?.processInstanceID))) : [:]
-            candidates = candidates.filter { candidate in
-                guard let task = candidate.task else { return true }  // nothing to filter on
-                return request.accepts(task) { variables[task.processInstanceID]?.variables ?? [:] }
-            }
-            // Only the positions are sorted: the order of the candidates is what matters, not moving them about.
-            let ordered = candidates.indices.sorted { leftIndex, rightIndex in
-                let (left, right) = (candidates[leftIndex], candidates[rightIndex])
-                if request.createTimeAscending == false, let leftTask = left.task, let rightTask = right.task {
-                    if request.usePriority, leftTask.priority != rightTask.priority { return leftTask.priority > rightTask.priority }
-                    return leftTask.sequence > rightTask.sequence
-                }
-                return left.score != right.score ? left.score < right.score : left.member < right.member
-            }
-            let chosen = ordered.prefix(request.maxTasks - locked.count).map { candidates[$0] }
-            guard !chosen.isEmpty else { return locked }
-            var round: [ExternalTask] = []
-            var byPartition: [Int: [Candidate]] = [:]
-            for candidate in chosen { byPartition[candidate.partition, default: []].append(candidate) }
-            for (partition, picks) in byPartition.sorted(by: { $0.key < $1.key }) {
-                var arguments = [keys.prefix(partition), request.workerID, "0"]
-                var count = 0
-                for pick in picks {
-                    let expiry = expiries[pick.topic]!
-                    if let pool = pick.slotPool {
-                        let got = try await lockHoldingSlots(
-                            partition, worker: request.workerID, topic: pick.topic, member: pick.member,
-                            pool: pool, slots: pick.slots, expiry: expiry, score: expiry, now: now)
-                        if got.isEmpty { refused.insert(pick.taskID) }
-                        round += got
-                        continue
-                    }
-                    arguments += [pick.topic, pick.member, expiry, expiry]
-                    count += 1
-                }
-                guard count > 0 else { continue }
-                arguments[2] = String(count)
-                let reply = try await redis.evaluate(
-                    RedisScripts.lockChosen, keys: [keys.route(partition)], arguments: arguments.map { Array($0.utf8) })
-                round += try Self.lockedTasks(reply)
-            }
-            // Back in the chosen order: picks were locked partition by partition.
-            let order = Dictionary(chosen.enumerated().map { ($0.element.taskID, $0.offset) }) { first, _ in first }
-            var placed = [ExternalTask?](repeating: nil, count: chosen.count)
-            for task in round { if let position = order[task.id] { placed[position] = task } }
-            locked += placed.compactMap { $0 }
-            let settled = round.count + chosen.filter { refused.contains($0.taskID) }.count
-            if locked.count >= request.maxTasks || (chosen.count == candidates.count && settled == chosen.count) {
-                return locked
-            }
-        }
-        return locked
     }
 }

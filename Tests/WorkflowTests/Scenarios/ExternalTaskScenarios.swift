@@ -90,6 +90,52 @@ struct ExternalTaskScenarios {
         #expect(order == [high, low1, low2])
     }
 
+    /// Tasks spread over every partition come out of priority fetches of several at a time in one order: highest
+    /// priority first, oldest first within a priority, whatever partition each lives in. Halfway, the locks of one
+    /// fetch run out: those tasks go back to their places in that order.
+    @Test(arguments: StoreKind.allCases)
+    func priorityFetchesKeepOneOrderAcrossPartitions(kind: StoreKind) async throws {
+        let harness = try await Harness(kind, Self.one)
+        let priorities: [Int64] = [0, 5, 100, -3, 5, 0, 1000]
+        var expected: [(id: String, priority: Int64, index: Int)] = []
+        for index in 0..<90 {
+            let priority = priorities[index % priorities.count]
+            expected.append((try await harness.start("p", ["prio": .long(priority)]), priority, index))
+        }
+        expected.sort { $0.priority != $1.priority ? $0.priority > $1.priority : $0.index < $1.index }
+        let request = FetchRequest(workerID: "w", maxTasks: 7, usePriority: true,
+                                   topics: [.init(topicName: "work", lockDuration: 10_000)])
+        let first = try await harness.engine.fetchAndLock(request).map(\.task.processInstanceID)
+        #expect(first == expected.prefix(7).map(\.id))
+        try await harness.advance(seconds: 11)  // those seven locks ran out: they are first again
+        var order: [String] = []
+        while case let tasks = try await harness.engine.fetchAndLock(request), !tasks.isEmpty {
+            #expect(tasks.count == min(7, expected.count - order.count))
+            order += tasks.map(\.task.processInstanceID)
+        }
+        #expect(order == expected.map(\.id))
+    }
+
+    /// Most of the best tasks in one partition: a fetch reads further into that partition's queue than its first
+    /// page, and still takes them in order before any other.
+    @Test(arguments: StoreKind.allCases)
+    func priorityFetchesReadDeepIntoOnePartition(kind: StoreKind) async throws {
+        let harness = try await Harness(kind, Self.one)
+        for _ in 0..<160 { try await harness.start("p", ["prio": .integer(0)]) }
+        let tasks = try await harness.engine.store.externalTasks()
+        let crowded = Dictionary(grouping: tasks) { IDGenerator.partition(of: $0.id) }.values.max { $0.count < $1.count }!
+        let urgent = Array(crowded.sorted { $0.sequence < $1.sequence }.prefix(12))
+        for task in urgent { try await harness.engine.setPriority(task.id, priority: 50) }
+        let request = FetchRequest(workerID: "w", maxTasks: 10, usePriority: true,
+                                   topics: [.init(topicName: "work", lockDuration: 10_000)])
+        let first = try await harness.engine.fetchAndLock(request).map(\.task.id)
+        #expect(first == urgent.prefix(10).map(\.id))
+        let second = try await harness.engine.fetchAndLock(request).map(\.task.id)
+        #expect(second.prefix(2) == urgent.suffix(2).map(\.id)[...])
+        let rest = tasks.filter { task in !urgent.contains { $0.id == task.id } }.sorted { $0.sequence < $1.sequence }
+        #expect(Array(second.dropFirst(2)) == rest.prefix(8).map(\.id))
+    }
+
     @Test(arguments: StoreKind.allCases)
     func longPollIsAnsweredWhenATaskArrives(kind: StoreKind) async throws {
         let engine = Engine(store: kind.make())
