@@ -44,6 +44,40 @@ struct RedisClientTests {
         try await client.send("DEL", key, key + ":n")
     }
 
+    /// Thousands of callers at once share two connections: their calls go out in batches, and each caller gets its
+    /// own replies, in its own order, error replies included. Then the server drops every client connection: the
+    /// callers of that moment get a clear error, and the next calls run on new connections.
+    @Test(.enabled(if: url != nil, "needs REDIS_URL (scripts/test.sh starts a redis-server)"))
+    func concurrentCallersShareConnectionsAndKeepTheirReplies() async throws {
+        let client = RedisClient(try RedisEndpoint(url: Self.url!), threads: 2)
+        let key = "wf-test-batch-" + UUID().uuidString
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for caller in 0..<3_000 {
+                group.addTask {
+                    let replies = try await client.pipeline([
+                        RedisCommand("ECHO", "caller-\(caller)"), RedisCommand("HINCRBY", key, "n", "1"),
+                        RedisCommand("NOSUCHCOMMAND"), RedisCommand("ECHO", "\(caller)-end"),
+                    ])
+                    #expect(replies.count == 4)
+                    #expect(replies[0].string == "caller-\(caller)")
+                    #expect((replies[1].integer ?? 0) >= 1)
+                    if case .error = replies[2] {} else { Issue.record("caller \(caller): no error reply: \(replies[2])") }
+                    #expect(replies[3].string == "\(caller)-end")
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await client.send("HGET", key, "n").string == "3000", "every call ran exactly once")
+        // Both lanes' connections are open now; the server drops them all, the one asking too (after its answer).
+        let killed = try await client.send("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "no").integer ?? 0
+        #expect(killed >= 2)
+        try await Task.sleep(for: .milliseconds(50))
+        for _ in 0..<10 {
+            #expect(try await client.send("PING") == .status("PONG"), "new connections after the server dropped the old")
+        }
+        try await client.send("DEL", key)
+    }
+
     @Test func unreachableServerIsAClearError() async throws {
         let client = RedisClient(RedisEndpoint(host: "127.0.0.1", port: 1), threads: 1)
         await #expect(throws: RedisError.self) { try await client.send("PING") }

@@ -1,53 +1,115 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
-import NIOPosix
-import Synchronization
 
-/// A pool of blocking hiredis connections to one Redis server. Every call runs on the client's own threads
-/// (an `NIOThreadPool`), never on Swift's cooperative pool; a broken connection is dropped and made anew.
+/// A client of one Redis server that pipelines on its own: calls made at the same time go out together. A few
+/// lanes, each one blocking hiredis connection on a thread of its own (never on Swift's cooperative pool), take
+/// whatever calls are waiting, send them in one write, read their replies in order and resume each caller. Under
+/// load one round trip, one pair of system calls and one wake-up serve many calls (auto-pipelining); a broken
+/// connection is dropped and made anew on the lane's next batch.
 public final class RedisClient: RedisConnector {
     public let endpoint: RedisEndpoint
-    private let threads: NIOThreadPool
-    private let idle = Mutex<[RedisConnection]>([])
-    private let maxIdle: Int
+    private let queue = RedisCallQueue()
 
     /// - Parameters:
     ///   - endpoint: the server.
-    ///   - threads: how many calls may be in flight at once (each holds one connection while it runs).
-    public init(_ endpoint: RedisEndpoint, threads: Int = 8) {
+    ///   - threads: how many connections (lanes) may have calls in flight at once.
+    public init(_ endpoint: RedisEndpoint, threads: Int = 4) {
         self.endpoint = endpoint
-        self.threads = NIOThreadPool(numberOfThreads: threads)
-        self.maxIdle = threads
-        self.threads.start()
+        for lane in 0..<max(1, threads) {
+            let thread = Thread { [queue] in RedisClient.runLane(queue, endpoint: endpoint) }
+            thread.name = "redis-\(endpoint.port)-\(lane)"
+            thread.start()
+        }
     }
 
-    deinit { threads.shutdownGracefully { _ in } }
+    deinit { queue.close() }
 
     /// Sends the commands in one round trip; replies come back in order, error replies included (not thrown).
     public func pipeline(_ commands: [RedisCommand]) async throws -> [RedisReply] {
         guard !commands.isEmpty else { return [] }
-        return try await threads.runIfActive { [self] in try self.withConnection { try $0.send(commands) } }
+        return try await withCheckedThrowingContinuation { continuation in
+            queue.add(RedisCall(commands: commands, continuation: continuation))
+        }
     }
 
     public var endpoints: [RedisEndpoint] { [endpoint] }
 
     public func loadScript(_ script: RedisScript) async throws { try await send("SCRIPT", "LOAD", script.source) }
 
-    private func withConnection<T>(_ body: (RedisConnection) throws -> T) throws -> T {
-        let connection = try idle.withLock { $0.popLast() } ?? RedisConnection(endpoint)
-        do {
-            let result = try body(connection)
-            release(connection)
-            return result
-        } catch {
-            release(connection)
-            throw error
+    /// One lane: takes the waiting calls and runs them on its connection, until the client goes away.
+    private static func runLane(_ queue: RedisCallQueue, endpoint: RedisEndpoint) {
+        var connection: RedisConnection?
+        while let (batch, waited) = queue.take() {
+            do {
+                // A connection that sat idle may have been closed by the server (a restart, a timeout, CLIENT KILL).
+                if waited, connection?.isClosedByPeer == true { connection = nil }
+                if connection?.isBroken ?? true { connection = try RedisConnection(endpoint) }
+                let results = connection!.send(batch: batch.map(\.commands))
+                // After a failure the connection may hold unsent or unread commands: never reuse it.
+                if results.contains(where: { if case .failure = $0 { true } else { false } }) { connection = nil }
+                for (call, result) in zip(batch, results) { call.continuation.resume(with: result) }
+            } catch {
+                connection = nil
+                for call in batch { call.continuation.resume(throwing: error) }
+            }
         }
     }
+}
 
-    private func release(_ connection: RedisConnection) {
-        guard !connection.isBroken else { return }
-        idle.withLock { idle in if idle.count < maxIdle { idle.append(connection) } }
+/// A caller's commands and where their replies go.
+struct RedisCall: Sendable {
+    let commands: [RedisCommand]
+    let continuation: CheckedContinuation<[RedisReply], any Error>
+}
+
+/// The calls waiting for a lane. Lanes sleep on the condition while there are none.
+final class RedisCallQueue: @unchecked Sendable {
+    // The condition guards `waiting` and `closed` (hence the unchecked Sendable).
+    private let condition = NSCondition()
+    private var waiting: [RedisCall] = []
+    private var closed = false
+    /// Commands one batch takes at most (a bound on one write and on the replies read before anyone resumes).
+    private let maxCommands = 512
+
+    func add(_ call: RedisCall) {
+        condition.lock()
+        guard !closed else {
+            condition.unlock()
+            call.continuation.resume(throwing: RedisError(.connection, "the Redis client was shut down"))
+            return
+        }
+        waiting.append(call)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// The next batch, waiting for one, and whether it had to wait; nil once the queue is closed and empty.
+    func take() -> (batch: [RedisCall], waited: Bool)? {
+        condition.lock()
+        defer { condition.unlock() }
+        var waited = false
+        while waiting.isEmpty {
+            if closed { return nil }
+            condition.wait()
+            waited = true
+        }
+        var count = 0, commands = 0
+        while count < waiting.count, count == 0 || commands + waiting[count].commands.count <= maxCommands {
+            commands += waiting[count].commands.count
+            count += 1
+        }
+        let batch = Array(waiting.prefix(count))
+        waiting.removeFirst(count)
+        // More left: wake another lane for them.
+        if !waiting.isEmpty { condition.signal() }
+        return (batch, waited)
+    }
+
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
     }
 }
 

@@ -27,27 +27,39 @@ final class RedisConnection: @unchecked Sendable {
 
     /// Sends the commands in one write and reads one reply each (a pipeline of one is a plain call).
     func send(_ commands: [RedisCommand]) throws(RedisError) -> [RedisReply] {
-        for command in commands { try append(command) }
-        // Written out before any reply is read, so a failure here means nothing ran (`connection`), and one while
-        // reading means it may have (`lostReply`).
-        var done: Int32 = 0
-        while done == 0 {
-            guard redisBufferWrite(context, &done) == REDIS_OK else {
-                throw RedisError(.connection, "cannot send to \(endpoint): \(Self.errorText(context))")
+        try send(batch: [commands])[0].get()
+    }
+
+    /// Sends several callers' commands in one write, then reads each caller's replies in turn. A failure while
+    /// writing means nothing ran (`connection`, for every caller); one while reading means the callers not yet
+    /// answered may have run (`lostReply`), and those answered keep their replies.
+    func send(batch: [[RedisCommand]]) -> [Result<[RedisReply], RedisError>] {
+        do throws(RedisError) {
+            for commands in batch { for command in commands { try append(command) } }
+            var done: Int32 = 0
+            while done == 0 {
+                guard redisBufferWrite(context, &done) == REDIS_OK else {
+                    throw RedisError(.connection, "cannot send to \(endpoint): \(Self.errorText(context))")
+                }
             }
+        } catch {
+            return batch.map { _ in .failure(error) }
         }
-        var replies: [RedisReply] = []
-        replies.reserveCapacity(commands.count)
-        for _ in commands {
-            var raw: UnsafeMutableRawPointer?
-            guard redisGetReply(context, &raw) == REDIS_OK, let raw else {
-                throw RedisError(.lostReply, "connection to \(endpoint) lost: \(Self.errorText(context))")
+        var results: [Result<[RedisReply], RedisError>] = []
+        results.reserveCapacity(batch.count)
+        for commands in batch {
+            var replies: [RedisReply] = []
+            replies.reserveCapacity(commands.count)
+            while replies.count < commands.count, !isBroken {
+                var raw: UnsafeMutableRawPointer?
+                guard redisGetReply(context, &raw) == REDIS_OK, let raw else { break }
+                replies.append(RedisReply(raw.assumingMemoryBound(to: redisReply.self)))
+                freeReplyObject(raw)
             }
-            let reply = raw.assumingMemoryBound(to: redisReply.self)
-            replies.append(RedisReply(reply))
-            freeReplyObject(raw)
+            results.append(replies.count == commands.count ? .success(replies)
+                : .failure(RedisError(.lostReply, "connection to \(endpoint) lost: \(Self.errorText(context))")))
         }
-        return replies
+        return results
     }
 
     private func append(_ command: RedisCommand) throws(RedisError) {
@@ -80,6 +92,13 @@ final class RedisConnection: @unchecked Sendable {
 
     /// Whether the connection is still usable (hiredis sets `err` for good once it fails).
     var isBroken: Bool { context.pointee.err != 0 }
+
+    /// Whether the server closed an idle connection (or sent something unasked): a zero-timeout poll, so that a
+    /// call is not written into a socket that is already gone.
+    var isClosedByPeer: Bool {
+        var poller = pollfd(fd: context.pointee.fd, events: Int16(POLLIN), revents: 0)
+        return poll(&poller, 1, 0) > 0
+    }
 
     /// Writes a command without waiting for its reply (a subscription's `SUBSCRIBE`).
     func write(_ command: RedisCommand) throws(RedisError) {
