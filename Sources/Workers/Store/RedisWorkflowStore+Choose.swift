@@ -63,7 +63,8 @@ extension RedisWorkflowStore {
                     result.append(Candidate(partition: partition, member: member, score: score, topic: topic,
                                             slotPool: pool.isEmpty ? nil : pool, slots: Int(flat[index + 4].string ?? "") ?? 1,
                                             record: nil))
-                } else if let task = try Self.task(flat[index + 5], version: flat[index + 3], lock: flat[index + 4]) {
+                } else if let task = try task(String(member.dropFirst(16)), flat[index + 5], version: flat[index + 3],
+                                              lock: flat[index + 4]) {
                     result.append(Candidate(partition: partition, member: member, score: score, topic: topic,
                                             slotPool: task.slotPool, slots: task.slots, record: .init(task)))
                 }
@@ -153,7 +154,7 @@ extension RedisWorkflowStore {
         let reply = try await redis.evaluate(
             RedisScripts.lockChosen, keys: [keys.route(partition)], arguments: arguments.map { Array($0.utf8) })
         let parts = reply.array
-        locked += try Self.lockedTasks(parts.first ?? .null)
+        locked += try lockedTasks(parts.first ?? .null)
         let pooled = parts.count > 1 ? parts[1].array.compactMap(\.string) : []
         for index in stride(from: 0, to: pooled.count - 5, by: 6) {
             let (topic, member, pool) = (pooled[index], pooled[index + 1], pooled[index + 2])

@@ -58,6 +58,12 @@ extension RedisWorkflowStore {
         }
         record(history: commit, into: &ops)
         try await apply(RedisKeys.partition(of: id), checks: checks, ops)
+        // Records that are gone need no memo. (A written record is not put in: the memo holds only what decoding
+        // those bytes gives, which for some values, such as a whole double in a JSON variable, is not the value
+        // that was written.)
+        if instance.isEnded { decodedInstances.forget(id) }
+        for (taskID, _) in commit.deletedTasks { decodedTasks.forget(taskID) }
+        for taskID in commit.cancelledTasks { decodedTasks.forget(taskID) }
     }
 
     private func index(events instance: ProcessInstance, into ops: inout RedisOperations) {

@@ -86,7 +86,7 @@ extension RedisWorkflowStore {
             var short = false
             for (share, reply) in zip(shares, replies) {
                 if case .error(let message) = reply { throw RedisError(.reply, message) }
-                let taken = try Self.lockedTasks(reply.array.first ?? .null)
+                let taken = try lockedTasks(reply.array.first ?? .null)
                 locked += taken
                 let pooled = reply.array.count > 1 ? reply.array[1].array.compactMap { $0.string } : []
                 var got = taken.count
@@ -120,16 +120,17 @@ extension RedisWorkflowStore {
         let reply = try await redis.evaluate(
             RedisScripts.lockChosen, keys: [keys.route(partition)],
             arguments: [keys.prefix(partition), worker, "1", "", "1", topic, member, expiry, score].map { Array($0.utf8) })
-        let locked = try Self.lockedTasks(reply.array.first ?? .null)
+        let locked = try lockedTasks(reply.array.first ?? .null)
         if locked.isEmpty { try await releaseSlots([pool + "\u{1F}" + taskID]) }
         return locked
     }
 
     /// (id, version, JSON) triples of a lock script.
-    static func lockedTasks(_ reply: RedisReply) throws -> [ExternalTask] {
+    func lockedTasks(_ reply: RedisReply) throws -> [ExternalTask] {
         let flat = reply.array
         return try stride(from: 0, to: flat.count - 2, by: 3).compactMap { index in
-            try task(flat[index + 2], version: flat[index + 1], lock: .null)
+            guard let id = flat[index].string else { return nil }
+            return try task(id, flat[index + 2], version: flat[index + 1], lock: .null)
         }
     }
 }

@@ -4,13 +4,13 @@ import Workflow
 
 extension RedisWorkflowStore {
     /// A task from its record, version and lock overlay.
-    static func task(_ json: RedisReply, version: RedisReply, lock: RedisReply) throws -> ExternalTask? {
-        guard var task = try decode(ExternalTask.self, json) else { return nil }
+    func task(_ id: String, _ json: RedisReply, version: RedisReply, lock: RedisReply) throws -> ExternalTask? {
+        guard var task = try decodedTasks.decode(id, json.bytes ?? []) else { return nil }
         if let version = version.integer { task.version = Int(version) }
         if let overlay = lock.string, !overlay.isEmpty {
             // `expiry␟worker`, split once: a worker id may hold any character, the separator included.
             let fields = overlay.split(separator: "\u{1F}", maxSplits: 1, omittingEmptySubsequences: false)
-            task.lockExpirationTime = date(fields[0])
+            task.lockExpirationTime = Self.date(fields[0])
             task.workerID = fields.count > 1 ? String(fields[1]) : nil
         }
         return task
@@ -23,7 +23,7 @@ extension RedisWorkflowStore {
 
     public func externalTask(_ id: String) async throws -> ExternalTask? {
         let replies = try await redis.pipeline(reads(id))
-        return try Self.task(replies[0], version: replies[1], lock: replies[2])
+        return try task(id, replies[0], version: replies[1], lock: replies[2])
     }
 
     public func externalTaskWithInstance(_ id: String) async throws -> (ExternalTask, ProcessInstance?)? {
@@ -31,8 +31,8 @@ extension RedisWorkflowStore {
         let reply = try await redis.evaluate(
             RedisScripts.readTaskWithInstance, keys: [keys.route(partition)],
             arguments: [keys.prefix(partition), id].map { Array($0.utf8) }).array
-        guard reply.count == 4, let task = try Self.task(reply[0], version: reply[1], lock: reply[2]) else { return nil }
-        return (task, try Self.decode(ProcessInstance.self, reply[3]))
+        guard reply.count == 4, let task = try task(id, reply[0], version: reply[1], lock: reply[2]) else { return nil }
+        return (task, try decodedInstances.decode(task.processInstanceID, reply[3].bytes ?? []))
     }
 
     public func externalTasks() async throws -> [ExternalTask] {
@@ -46,7 +46,7 @@ extension RedisWorkflowStore {
             let locks = Self.fields(replies[partition * 3 + 2])
             for index in stride(from: 0, to: records.count - 1, by: 2) {
                 guard let id = records[index].string else { continue }
-                if let task = try Self.task(records[index + 1], version: versions[id] ?? .null, lock: locks[id] ?? .null) {
+                if let task = try task(id, records[index + 1], version: versions[id] ?? .null, lock: locks[id] ?? .null) {
                     tasks.append(task)
                 }
             }

@@ -18,6 +18,9 @@ public final class RedisWorkflowStore: WorkflowStore {
     private let lastSequence = Mutex<Int64>(0)
     /// Where the next unfiltered fetch starts, so partitions are visited round robin.
     let nextPartition = Atomic<Int>(0)
+    /// Instance and task records decoded or written lately, by their exact JSON (`DecodedRecords`).
+    let decodedInstances = DecodedRecords<ProcessInstance>(capacity: 8_192)
+    let decodedTasks = DecodedRecords<ExternalTask>(capacity: 8_192)
 
     public init(_ redis: any RedisConnector, keys: RedisKeys = RedisKeys()) {
         self.redis = redis
@@ -156,7 +159,7 @@ public final class RedisWorkflowStore: WorkflowStore {
 
     public func instance(_ id: String) async throws -> ProcessInstance? {
         let prefix = keys.prefix(RedisKeys.partition(of: id))
-        return try Self.decode(ProcessInstance.self, try await redis.send("HGET", prefix + "inst", id))
+        return try decodedInstances.decode(id, try await redis.send("HGET", prefix + "inst", id).bytes ?? [])
     }
 
     public func instances(definitionKey: String?) async throws -> [ProcessInstance] {
@@ -172,7 +175,7 @@ public final class RedisWorkflowStore: WorkflowStore {
             RedisCommand("HGET", keys.prefix(RedisKeys.partition(of: $0)) + "inst", $0)
         })
         var found: [String: ProcessInstance] = [:]
-        for (id, reply) in zip(ordered, replies) { found[id] = try Self.decode(ProcessInstance.self, reply) }
+        for (id, reply) in zip(ordered, replies) { found[id] = try decodedInstances.decode(id, reply.bytes ?? []) }
         return found
     }
 }

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+import DequeModule
+import Foundation
+import Synchronization
+import Workflow
+
+/// Records this replica wrote or decoded lately, with the exact JSON they came from: a read that gets the same bytes
+/// back from Redis takes the decoded value instead of decoding again. The value is a function of the bytes, so
+/// there is nothing to invalidate: another replica's write changes the bytes, and the read decodes them.
+///
+/// Decoding instance and task records with `JSONDecoder` was the largest cost of a task's fetch and complete in
+/// the engine (the fetch reads each task's instance for its variables, the complete reads both again). A task is
+/// fetched and completed moments apart, so even a small memo answers most reads. Bounded: at most `capacity`
+/// records, the oldest forgotten first, in 16 shards (one lock each) by the record's partition.
+final class DecodedRecords<Value: Sendable>: Sendable {
+    private struct Shard {
+        var entries: [String: (json: [UInt8], value: Value)] = [:]
+        /// Ids in the order they were first stored (possibly some forgotten meanwhile: dropped when met).
+        var order = Deque<String>()
+    }
+
+    private final class Locked: Sendable {
+        let shard = Mutex(Shard())
+    }
+
+    private let shards: [Locked]
+    private let capacityPerShard: Int
+
+    init(capacity: Int) {
+        shards = (0..<RedisKeys.partitions).map { _ in Locked() }
+        capacityPerShard = max(1, capacity / RedisKeys.partitions)
+    }
+
+    private func shard(_ id: String) -> Locked { shards[RedisKeys.partition(of: id)] }
+
+    /// The value decoded from exactly these bytes, if this replica has it.
+    private func value(_ id: String, json: [UInt8]) -> Value? {
+        shard(id).shard.withLock { shard in
+            guard let entry = shard.entries[id], entry.json == json else { return nil }
+            return entry.value
+        }
+    }
+
+    private func store(_ id: String, json: [UInt8], value: Value) {
+        shard(id).shard.withLock { shard in
+            if shard.entries.updateValue((json, value), forKey: id) == nil { shard.order.append(id) }
+            while shard.entries.count > capacityPerShard, let oldest = shard.order.popFirst() {
+                shard.entries[oldest] = nil
+            }
+            // Forgotten ids pile up in `order` when records go (ended instances): drop them now and then.
+            if shard.order.count > 2 * capacityPerShard {
+                shard.order = Deque(shard.order.filter { shard.entries[$0] != nil })
+            }
+        }
+    }
+
+    func forget(_ id: String) { shard(id).shard.withLock { _ = $0.entries.removeValue(forKey: id) } }
+
+    /// Decodes `json` into a value, or takes the one decoded from the same bytes before.
+    func decode(_ id: String, _ json: [UInt8]) throws -> Value? where Value: Decodable {
+        guard !json.isEmpty else { return nil }
+        if let known = value(id, json: json) { return known }
+        let value = try JSONDecoder().decode(Value.self, from: Data(json))
+        store(id, json: json, value: value)
+        return value
+    }
+}

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Synchronization
+import Testing
+@testable import Workers
+
+/// The memo of decoded records: the same bytes are decoded once, other bytes always, and it stays bounded.
+@Suite(.serialized) struct DecodedRecordsTests {
+    /// Counts how often it is decoded.
+    struct Counted: Decodable, Sendable, Equatable {
+        static let decodes = Atomic<Int>(0)
+        let n: Int
+        init(from decoder: any Decoder) throws {
+            Self.decodes.add(1, ordering: .relaxed)
+            n = try decoder.container(keyedBy: Key.self).decode(Int.self, forKey: .n)
+        }
+        enum Key: CodingKey { case n }
+    }
+
+    static func json(_ n: Int) -> [UInt8] { Array("{\"n\":\(n)}".utf8) }
+
+    /// Decodes done by `body` (the tests of this suite run one at a time: they share the counter).
+    static func decodes(_ body: () throws -> Void) throws -> Int {
+        let before = Counted.decodes.load(ordering: .relaxed)
+        try body()
+        return Counted.decodes.load(ordering: .relaxed) - before
+    }
+
+    @Test func sameBytesDecodeOnceOtherBytesAgain() throws {
+        let memo = DecodedRecords<Counted>(capacity: 1_600)
+        var values: [Int?] = []
+        let first = try Self.decodes {
+            values.append(try memo.decode("AAAAAAAAAAAAAAA", Self.json(1))?.n)
+            values.append(try memo.decode("AAAAAAAAAAAAAAA", Self.json(1))?.n)
+        }
+        #expect(values == [1, 1])
+        #expect(first == 1, "the second read of the same bytes is not decoded")
+        let changed = try Self.decodes { values.append(try memo.decode("AAAAAAAAAAAAAAA", Self.json(2))?.n) }
+        #expect(values.last == 2)
+        #expect(changed == 1, "another replica's write: new bytes, decoded")
+        memo.forget("AAAAAAAAAAAAAAA")
+        let forgotten = try Self.decodes { _ = try memo.decode("AAAAAAAAAAAAAAA", Self.json(2)) }
+        #expect(forgotten == 1, "forgotten")
+        #expect(try memo.decode("AAAAAAAAAAAAAAA", []) == nil, "no record")
+        #expect(throws: DecodingError.self) { try memo.decode("BBBBBBBBBBBBBBB", Array("{".utf8)) }
+    }
+
+    @Test func holdsAtMostItsCapacityOldestForgottenFirst() throws {
+        // 16 shards of one record each: ids of one partition push each other out.
+        let memo = DecodedRecords<Counted>(capacity: 16)
+        let ids = (0..<400).map { String(format: "id%013d", $0) }
+        let samePartition = Dictionary(grouping: ids) { RedisKeys.partition(of: $0) }.values.first { $0.count >= 3 }!
+        let (a, b) = (samePartition[0], samePartition[1])
+        _ = try memo.decode(a, Self.json(1))
+        let kept = try Self.decodes { _ = try memo.decode(a, Self.json(1)) }
+        #expect(kept == 0)
+        _ = try memo.decode(b, Self.json(2))
+        let newer = try Self.decodes { _ = try memo.decode(b, Self.json(2)) }
+        #expect(newer == 0)
+        let older = try Self.decodes { _ = try memo.decode(a, Self.json(1)) }
+        #expect(older == 1, "pushed out by a newer record")
+    }
+}
