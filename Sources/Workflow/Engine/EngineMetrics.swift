@@ -25,8 +25,14 @@ public final class EngineMetrics: Sendable {
         var expires: Date
     }
 
+    /// A process's instance counters: started, and ended by end state.
+    struct ProcessMetrics {
+        let started: Counter
+        var ended: [String: Counter] = [:]
+    }
+
     private let topics = Sharded<[String: TopicMetrics]> { [:] }
-    private let instances = Sharded<[String: Counter]> { [:] }
+    private let processes = Sharded<[String: ProcessMetrics]> { [:] }
     private let leases = Sharded<[String: Lease]> { [:] }
     /// More leases than this per shard are not tracked (a replica that hands out tasks nobody settles must not grow).
     static let maxTrackedLeases = 1_000_000 / 16
@@ -49,20 +55,24 @@ public final class EngineMetrics: Sendable {
         }
     }
 
-    func instanceStarted(_ definitionKey: String) { counter("workflow_instances_started_total", [("process", definitionKey)]).increment() }
-
-    func instanceEnded(_ definitionKey: String, state: String) {
-        counter("workflow_instances_ended_total", [("process", definitionKey), ("state", state)]).increment()
+    func instanceStarted(_ definitionKey: String) {
+        processes.withLock(definitionKey) { cache in
+            if let cached = cache[definitionKey] { return cached.started }
+            let made = ProcessMetrics(started: Counter(label: "workflow_instances_started_total",
+                                                       dimensions: [("process", definitionKey)]))
+            cache[definitionKey] = made
+            return made.started
+        }.increment()
     }
 
-    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
-        let key = label + dimensions.map { "|\($0.1)" }.joined()
-        return instances.withLock(key) { cache in
-            if let cached = cache[key] { return cached }
-            let made = Counter(label: label, dimensions: dimensions)
-            cache[key] = made
+    func instanceEnded(_ definitionKey: String, state: String) {
+        processes.withLock(definitionKey) { cache in
+            if let cached = cache[definitionKey]?.ended[state] { return cached }
+            let made = Counter(label: "workflow_instances_ended_total", dimensions: [("process", definitionKey), ("state", state)])
+            cache[definitionKey, default: ProcessMetrics(started: Counter(
+                label: "workflow_instances_started_total", dimensions: [("process", definitionKey)]))].ended[state] = made
             return made
-        }
+        }.increment()
     }
 
     /// Tasks a fetch locked.
