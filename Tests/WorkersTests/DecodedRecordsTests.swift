@@ -42,6 +42,12 @@ import Testing
         let forgotten = try Self.decodes { _ = try memo.decode("AAAAAAAAAAAAAAA", Self.json(2)) }
         #expect(forgotten == 1, "forgotten")
         #expect(try memo.decode("AAAAAAAAAAAAAAA", []) == nil, "no record")
+        let big = Array("{\"n\":3,\"pad\":\"\(String(repeating: "x", count: DecodedRecords<Counted>.maxRecordBytes))\"}".utf8)
+        let large = try Self.decodes {
+            _ = try memo.decode("CCCCCCCCCCCCCCC", big)
+            _ = try memo.decode("CCCCCCCCCCCCCCC", big)
+        }
+        #expect(large == 2, "records over the size limit are not kept")
         #expect(throws: DecodingError.self) { try memo.decode("BBBBBBBBBBBBBBB", Array("{".utf8)) }
     }
 

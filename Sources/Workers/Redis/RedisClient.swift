@@ -44,10 +44,14 @@ public final class RedisClient: RedisConnector {
                 // A connection that sat idle may have been closed by the server (a restart, a timeout, CLIENT KILL).
                 if waited, connection?.isClosedByPeer == true { connection = nil }
                 if connection?.isBroken ?? true { connection = try RedisConnection(endpoint) }
-                let results = connection!.send(batch: batch.map(\.commands))
+                var failed = false
+                // Each caller is resumed as soon as its own replies are in, not after the whole batch.
+                connection!.send(batch: batch.map(\.commands)) { index, result in
+                    if case .failure = result { failed = true }
+                    batch[index].continuation.resume(with: result)
+                }
                 // After a failure the connection may hold unsent or unread commands: never reuse it.
-                if results.contains(where: { if case .failure = $0 { true } else { false } }) { connection = nil }
-                for (call, result) in zip(batch, results) { call.continuation.resume(with: result) }
+                if failed { connection = nil }
             } catch {
                 connection = nil
                 for call in batch { call.continuation.resume(throwing: error) }

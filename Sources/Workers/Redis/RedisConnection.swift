@@ -27,27 +27,33 @@ final class RedisConnection: @unchecked Sendable {
 
     /// Sends the commands in one write and reads one reply each (a pipeline of one is a plain call).
     func send(_ commands: [RedisCommand]) throws(RedisError) -> [RedisReply] {
-        try send(batch: [commands])[0].get()
+        var result: Result<[RedisReply], RedisError>!
+        send(batch: [commands]) { _, outcome in result = outcome }
+        return try result.get()
     }
 
-    /// Sends several callers' commands in one write, then reads each caller's replies in turn. A failure while
-    /// writing means nothing ran (`connection`, for every caller); one while reading means the callers not yet
-    /// answered may have run (`lostReply`), and those answered keep their replies.
-    func send(batch: [[RedisCommand]]) -> [Result<[RedisReply], RedisError>] {
+    /// Sends several callers' commands in one write, then reads each caller's replies in turn and hands them over
+    /// as soon as they are complete (`answer` is called once per caller, in order). A failure before any byte went
+    /// out means nothing ran (`connection`, for every caller); once some did, or while reading, the callers not yet
+    /// answered may have run (`lostReply`).
+    func send(batch: [[RedisCommand]], answer: (Int, Result<[RedisReply], RedisError>) -> Void) {
+        var sent = false
         do throws(RedisError) {
             for commands in batch { for command in commands { try append(command) } }
             var done: Int32 = 0
             while done == 0 {
                 guard redisBufferWrite(context, &done) == REDIS_OK else {
-                    throw RedisError(.connection, "cannot send to \(endpoint): \(Self.errorText(context))")
+                    throw RedisError(sent ? .lostReply : .connection,
+                                     "cannot send to \(endpoint): \(Self.errorText(context))")
                 }
+                // One write went out: part of the batch may be running already.
+                sent = true
             }
         } catch {
-            return batch.map { _ in .failure(error) }
+            for index in batch.indices { answer(index, .failure(error)) }
+            return
         }
-        var results: [Result<[RedisReply], RedisError>] = []
-        results.reserveCapacity(batch.count)
-        for commands in batch {
+        for (index, commands) in batch.enumerated() {
             var replies: [RedisReply] = []
             replies.reserveCapacity(commands.count)
             while replies.count < commands.count, !isBroken {
@@ -56,10 +62,9 @@ final class RedisConnection: @unchecked Sendable {
                 replies.append(RedisReply(raw.assumingMemoryBound(to: redisReply.self)))
                 freeReplyObject(raw)
             }
-            results.append(replies.count == commands.count ? .success(replies)
+            answer(index, replies.count == commands.count ? .success(replies)
                 : .failure(RedisError(.lostReply, "connection to \(endpoint) lost: \(Self.errorText(context))")))
         }
-        return results
     }
 
     private func append(_ command: RedisCommand) throws(RedisError) {

@@ -11,7 +11,7 @@ import Workflow
 /// Decoding instance and task records with `JSONDecoder` was the largest cost of a task's fetch and complete in
 /// the engine (the fetch reads each task's instance for its variables, the complete reads both again). A task is
 /// fetched and completed moments apart, so even a small memo answers most reads. Bounded: at most `capacity`
-/// records, the oldest forgotten first, in 16 shards (one lock each) by the record's partition.
+/// records of at most 16 KiB each, the oldest forgotten first, in 16 shards (one lock each) by the record's partition.
 final class DecodedRecords<Value: Sendable>: Sendable {
     private struct Shard {
         var entries: [String: (json: [UInt8], value: Value)] = [:]
@@ -22,6 +22,9 @@ final class DecodedRecords<Value: Sendable>: Sendable {
     private final class Locked: Sendable {
         let shard = Mutex(Shard())
     }
+
+    /// Records longer than this are decoded every time.
+    static var maxRecordBytes: Int { 16_384 }
 
     private let shards: [Locked]
     private let capacityPerShard: Int
@@ -61,7 +64,8 @@ final class DecodedRecords<Value: Sendable>: Sendable {
         guard !json.isEmpty else { return nil }
         if let known = value(id, json: json) { return known }
         let value = try JSONDecoder().decode(Value.self, from: Data(json))
-        store(id, json: json, value: value)
+        // Large records (big variables) are not kept: the memo stays small, and they are few.
+        if json.count <= Self.maxRecordBytes { store(id, json: json, value: value) }
         return value
     }
 }
