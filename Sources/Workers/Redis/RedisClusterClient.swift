@@ -19,7 +19,7 @@ public final class RedisClusterClient: RedisConnector {
     private let map = Mutex(SlotMap())
     private let clients = Mutex<[RedisEndpoint: RedisClient]>([:])
 
-    public init(seeds: [RedisEndpoint], threadsPerNode: Int = 4, failoverTimeout: Duration = .seconds(20)) {
+    public init(seeds: [RedisEndpoint], threadsPerNode: Int = 2, failoverTimeout: Duration = .seconds(20)) {
         self.seeds = seeds
         self.threadsPerNode = threadsPerNode
         self.failoverTimeout = failoverTimeout
