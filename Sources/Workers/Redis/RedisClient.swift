@@ -13,8 +13,8 @@ public final class RedisClient: RedisConnector {
     /// - Parameters:
     ///   - endpoint: the server.
     ///   - threads: how many connections (lanes) may have calls in flight at once. Two: a second lane keeps calls
-    ///     moving while one waits on a slow script, and fewer lanes batch more (on 2 cores, 1, 2 and 4 lanes gave
-    ///     4,218, 3,985 and 3,348 tasks/s in the REST benchmark).
+    ///     moving while one waits on a slow script, and fewer lanes batch more (in the REST benchmark on 2 cores,
+    ///     one or two lanes did 10–20 % better than four).
     public init(_ endpoint: RedisEndpoint, threads: Int = 2) {
         self.endpoint = endpoint
         for lane in 0..<max(1, threads) {
