@@ -106,13 +106,11 @@ extension RedisWorkflowStore {
             var round: [ExternalTask] = []
             var byPartition: [Int: [Candidate]] = [:]
             for candidate in chosen { byPartition[candidate.partition, default: []].append(candidate) }
-            for (partition, picks) in byPartition.sorted(by: { $0.key < $1.key }) {
-                let result = try await lock(picks, in: partition, request: request, expiries: expiries, now: now)
-                round += result.locked
-                refused.formUnion(result.refused)
-                // Picks of another worker pool: this topic mixes pools, so choose with each task's pools from now on.
-                if result.otherPool { detail = filters ? .records : .pools }
-            }
+            let result = try await lock(byPartition.sorted { $0.key < $1.key }, request: request, expiries: expiries, now: now)
+            round += result.locked
+            refused.formUnion(result.refused)
+            // Picks of another worker pool: this topic mixes pools, so choose with each task's pools from now on.
+            if result.otherPool { detail = filters ? .records : .pools }
             // Back in the chosen order: picks were locked partition by partition.
             let order = Dictionary(chosen.enumerated().map { ($0.element.taskID, $0.offset) }) { first, _ in first }
             var placed = [ExternalTask?](repeating: nil, count: chosen.count)
@@ -126,47 +124,67 @@ extension RedisWorkflowStore {
         return locked
     }
 
-    /// Locks one partition's picks: those of a known slot pool once their slots are held, the rest in one script,
-    /// which hands back the picks it found to be of a slot pool (locked here once their slots are held) and those of
-    /// another worker pool than the request's.
+    /// Locks the picks of every partition: those of a known slot pool once their slots are held, the rest with one
+    /// script per partition, all in one pipelined round trip. A script hands back the picks it found to be of a slot
+    /// pool (locked here once their slots are held) and those of another worker pool than the request's.
     private func lock(
-        _ picks: [Candidate], in partition: Int, request: FetchRequest, expiries: [String: String], now: Date
+        _ byPartition: [(key: Int, value: [Candidate])], request: FetchRequest, expiries: [String: String], now: Date
     ) async throws -> (locked: [ExternalTask], refused: Set<String>, otherPool: Bool) {
         var locked: [ExternalTask] = []
         var refused: Set<String> = []
-        var arguments = [keys.prefix(partition), request.workerID, "0", request.workerPool?.rawValue ?? "", "0"]
-        var count = 0
-        for pick in picks {
-            let expiry = expiries[pick.topic]!
-            if let pool = pick.slotPool {
-                let got = try await lockHoldingSlots(
-                    partition, worker: request.workerID, topic: pick.topic, member: pick.member,
-                    pool: pool, slots: pick.slots, expiry: expiry, score: expiry, now: now)
-                if got.isEmpty { refused.insert(pick.taskID) }
-                locked += got
-                continue
+        var partitions: [Int] = []
+        var commands: [RedisCommand] = []
+        for (partition, picks) in byPartition {
+            var arguments = [keys.prefix(partition), request.workerID, "0", request.workerPool?.rawValue ?? "", "0"]
+            var count = 0
+            for pick in picks {
+                let expiry = expiries[pick.topic]!
+                if let pool = pick.slotPool {
+                    let got = try await lockHoldingSlots(
+                        partition, worker: request.workerID, topic: pick.topic, member: pick.member,
+                        pool: pool, slots: pick.slots, expiry: expiry, score: expiry, now: now)
+                    if got.isEmpty { refused.insert(pick.taskID) }
+                    locked += got
+                    continue
+                }
+                arguments += [pick.topic, pick.member, expiry, expiry]
+                count += 1
             }
-            arguments += [pick.topic, pick.member, expiry, expiry]
-            count += 1
+            guard count > 0 else { continue }
+            arguments[2] = String(count)
+            partitions.append(partition)
+            commands.append(.evalsha(RedisScripts.lockChosen, keys: [keys.route(partition)],
+                                     arguments: arguments.map { Array($0.utf8) }))
         }
-        guard count > 0 else { return (locked, refused, false) }
-        arguments[2] = String(count)
-        let reply = try await redis.evaluate(
-            RedisScripts.lockChosen, keys: [keys.route(partition)], arguments: arguments.map { Array($0.utf8) })
-        let parts = reply.array
-        locked += try lockedTasks(parts.first ?? .null)
-        let pooled = parts.count > 1 ? parts[1].array.compactMap(\.string) : []
-        for index in stride(from: 0, to: pooled.count - 5, by: 6) {
-            let (topic, member, pool) = (pooled[index], pooled[index + 1], pooled[index + 2])
-            let (slots, expiry, score) = (Int(pooled[index + 3]) ?? 1, pooled[index + 4], pooled[index + 5])
-            let got = try await lockHoldingSlots(
-                partition, worker: request.workerID, topic: topic, member: member, pool: pool, slots: slots,
-                expiry: expiry, score: score, now: now)
-            if got.isEmpty { refused.insert(String(member.dropFirst(16))) }
-            locked += got
+        guard !commands.isEmpty else { return (locked, refused, false) }
+        var replies = try await redis.pipeline(commands)
+        // A node without the script (restart, failover): load it and send again only what did not run.
+        let missing = replies.indices.filter {
+            if case .error(let message) = replies[$0] { message.hasPrefix("NOSCRIPT") } else { false }
         }
-        let other = parts.count > 2 ? parts[2].array.compactMap(\.string) : []
-        refused.formUnion(other)
-        return (locked, refused, !other.isEmpty)
+        if !missing.isEmpty {
+            try await redis.loadScript(RedisScripts.lockChosen)
+            for (index, reply) in zip(missing, try await redis.pipeline(missing.map { commands[$0] })) { replies[index] = reply }
+        }
+        var otherPool = false
+        for (partition, reply) in zip(partitions, replies) {
+            if case .error(let message) = reply { throw RedisError(.reply, message) }
+            let parts = reply.array
+            locked += try lockedTasks(parts.first ?? .null)
+            let pooled = parts.count > 1 ? parts[1].array.compactMap(\.string) : []
+            for index in stride(from: 0, to: pooled.count - 5, by: 6) {
+                let (topic, member, pool) = (pooled[index], pooled[index + 1], pooled[index + 2])
+                let (slots, expiry, score) = (Int(pooled[index + 3]) ?? 1, pooled[index + 4], pooled[index + 5])
+                let got = try await lockHoldingSlots(
+                    partition, worker: request.workerID, topic: topic, member: member, pool: pool, slots: slots,
+                    expiry: expiry, score: score, now: now)
+                if got.isEmpty { refused.insert(String(member.dropFirst(16))) }
+                locked += got
+            }
+            let other = parts.count > 2 ? parts[2].array.compactMap(\.string) : []
+            refused.formUnion(other)
+            otherPool = otherPool || !other.isEmpty
+        }
+        return (locked, refused, otherPool)
     }
 }
