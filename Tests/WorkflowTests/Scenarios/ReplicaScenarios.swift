@@ -68,4 +68,38 @@ struct ReplicaScenarios {
             #expect(variables["fromA"] == .boolean(true) && variables["fromB"] == .boolean(true), "no lost update")
         }
     }
+
+    /// A replica settles a task from the task and instance it remembers from the fetch. When the other replica
+    /// changed them meanwhile, the commit is refused and the step reads Redis again: the other branch's variables
+    /// survive, and a worker whose lock ran out and whose task went to another worker is told so.
+    @Test(.enabled(if: TestRedis.client != nil, "needs REDIS_URL"))
+    func aRememberedLeaseThatWentStaleIsReadAgain() async throws {
+        let (a, b, _) = try Self.replicas()
+        _ = try await a.deploy(name: "replicas", resources: [.init(name: "p.bpmn", bytes: Array(Self.parallel.utf8))])
+        let instance = try await a.startProcessInstance(try a.latestProcess(key: "p"), businessKey: nil, variables: [:])
+        let branchA = try #require(try await Self.fetch(a, "a"))  // A remembers the instance as it was here
+        let branchB = try #require(try await Self.fetch(b, "b"))
+        try await b.complete(branchB.task.id, workerID: "w", variables: ["fromB": .integer(1)])
+        try await a.complete(branchA.task.id, workerID: "w", variables: ["fromA": .integer(2)])
+        let variables = try await b.processInstance(instance.id).variables
+        #expect(variables["fromA"] == .integer(2) && variables["fromB"] == .integer(1), "B's step was not overwritten")
+        let after = try #require(try await Self.fetch(b, "after"), "the join fired once")
+        #expect(after.task.processInstanceID == instance.id)
+        #expect(try await Self.fetch(a, "after") == nil)
+
+        // A lock that runs out: the task goes to another worker through B; A's worker cannot complete it any more.
+        let short = FetchRequest(workerID: "w1", maxTasks: 1, usePriority: true, topics: [.init(topicName: "a", lockDuration: 50)])
+        let next = try await a.startProcessInstance(try a.latestProcess(key: "p"), businessKey: nil, variables: [:])
+        let leased = try #require(try await a.fetchAndLock(short).first)
+        #expect(leased.task.processInstanceID == next.id)
+        try await Task.sleep(for: .milliseconds(120))
+        let again = FetchRequest(workerID: "w2", maxTasks: 1, usePriority: true, topics: [.init(topicName: "a", lockDuration: 60_000)])
+        let taken = try #require(try await b.fetchAndLock(again).first)
+        #expect(taken.task.id == leased.task.id)
+        let refused = await #expect(throws: WorkflowError.self) { try await a.complete(leased.task.id, workerID: "w1") }
+        #expect(refused?.code == .wrongWorker)
+        try await a.complete(taken.task.id, workerID: "w2")
+        #expect(try await a.store.externalTask(taken.task.id) == nil, "completed once, by the worker that holds it")
+    }
 }
+
