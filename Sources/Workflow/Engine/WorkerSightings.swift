@@ -7,28 +7,36 @@ import Foundation
 /// show). A worker that serves several pools counts in each; one busy with long tasks stays counted through its
 /// lock extensions and reports.
 final class WorkerSightings: Sendable {
-    /// Per worker id: topic → last seen.
-    private let seen = Sharded<[String: [String: Date]]> { [:] }
+    /// Per worker id: topic → last seen; and when the shard was last pruned.
+    struct Shard {
+        var seen: [String: [String: Date]] = [:]
+        var prunedAt = Date.distantPast
+    }
+
+    private let shards = Sharded<Shard> { Shard() }
     /// Sightings older than this are forgotten.
     static let retention: TimeInterval = 300
 
     func saw(_ workerID: String, topics: Set<String>, at now: Date) {
-        seen.withLock(workerID) { seen in
-            for topic in topics { seen[workerID, default: [:]][topic] = now }
-            Self.prune(&seen, now: now)
+        shards.withLock(workerID) { shard in
+            for topic in topics { shard.seen[workerID, default: [:]][topic] = now }
+            Self.prune(&shard, now: now)
         }
     }
 
     func saw(_ workerID: String, topic: String, at now: Date) {
-        seen.withLock(workerID) { seen in
-            seen[workerID, default: [:]][topic] = now
-            Self.prune(&seen, now: now)
+        shards.withLock(workerID) { shard in
+            shard.seen[workerID, default: [:]][topic] = now
+            Self.prune(&shard, now: now)
         }
     }
 
-    private static func prune(_ seen: inout [String: [String: Date]], now: Date) {
-        guard seen.count > 1_000 else { return }
-        seen = seen.compactMapValues { topics in
+    /// Forgets old sightings once a shard holds many workers, at most once a minute (a scan per sighting would make
+    /// every fetch cost as much as the number of workers).
+    private static func prune(_ shard: inout Shard, now: Date) {
+        guard shard.seen.count > 1_000, now.timeIntervalSince(shard.prunedAt) >= 60 else { return }
+        shard.prunedAt = now
+        shard.seen = shard.seen.compactMapValues { topics in
             let kept = topics.filter { now.timeIntervalSince($0.value) < retention }
             return kept.isEmpty ? nil : kept
         }
@@ -37,8 +45,8 @@ final class WorkerSightings: Sendable {
     /// Per pool, the workers seen on one of its topics within `window` seconds.
     func workers(within window: TimeInterval, now: Date, pools: [String: WorkerPoolType]) -> [WorkerPoolType: Int] {
         var counts: [WorkerPoolType: Int] = [:]
-        seen.forEach { seen in
-            for topics in seen.values {
+        shards.forEach { shard in
+            for topics in shard.seen.values {
                 let recent = topics.filter { now.timeIntervalSince($0.value) <= window }.keys
                 for pool in Set(recent.map { pools[$0] ?? .generalPurpose }) { counts[pool, default: 0] += 1 }
             }
