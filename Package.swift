@@ -89,6 +89,7 @@ let package = Package(
             dependencies: [
                 "BPMN", "Workflow", "WorkflowAPI", "Workers", "Scaler", "ReferenceWorkers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

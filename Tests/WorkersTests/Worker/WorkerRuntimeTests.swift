@@ -71,10 +71,11 @@ struct WorkerRuntimeTests {
         let harness = try await WorkerHarness(oneTaskModel())
         try await harness.start(1)
         let observer = RecordingObserver()
-        // A 1 s lock and a 3 s handler: without the heartbeat (every 0.5 s) the lock runs out three times over.
-        let worker = harness.run(.init(workerID: workerTestID, lockDuration: 1_000, longPoll: 100), [
+        // A 2 s lock and a 5 s handler: without the heartbeat (every 1 s) the lock runs out twice over. (A 1 s lock
+        // left the heartbeat 0.5 s of slack, which a loaded machine running the whole suite sometimes overran.)
+        let worker = harness.run(.init(workerID: workerTestID, lockDuration: 2_000, longPoll: 100), [
             TopicSubscription(topic: "work") { _ in
-                try await Task.sleep(for: .seconds(3))
+                try await Task.sleep(for: .seconds(5))
                 return .complete()
             },
         ], observer: observer)
@@ -83,7 +84,7 @@ struct WorkerRuntimeTests {
         var stolen = 0
         let thief = FetchRequest(workerID: "thief", maxTasks: 1, usePriority: false,
                                  topics: [.init(topicName: "work", lockDuration: 10_000)])
-        let until = ContinuousClock.now + .milliseconds(2_500)
+        let until = ContinuousClock.now + .milliseconds(4_500)
         while ContinuousClock.now < until {
             stolen += try await harness.engine.fetchAndLock(thief).count
             try await Task.sleep(for: .milliseconds(50))
