@@ -22,6 +22,19 @@ extension RedisConnector {
     @discardableResult
     public func send(_ arguments: String...) async throws -> RedisReply { try await send(RedisCommand(arguments)) }
 
+    /// Sends calls of one script in one round trip. Those a node answered `NOSCRIPT` (a restart, a failover) are sent
+    /// again once the script is loaded: only what did not run. Other error replies are returned, not thrown.
+    public func pipeline(_ commands: [RedisCommand], script: RedisScript) async throws -> [RedisReply] {
+        var replies = try await pipeline(commands)
+        let missing = replies.indices.filter {
+            if case .error(let message) = replies[$0] { message.hasPrefix("NOSCRIPT") } else { false }
+        }
+        guard !missing.isEmpty else { return replies }
+        try await loadScript(script)
+        for (index, reply) in zip(missing, try await pipeline(missing.map { commands[$0] })) { replies[index] = reply }
+        return replies
+    }
+
     /// Runs a Lua script by its SHA, loading it once when the server does not know it yet (a restart, a failover).
     public func evaluate(_ script: RedisScript, keys: [String], arguments: [[UInt8]]) async throws -> RedisReply {
         let command = RedisCommand.evalsha(script, keys: keys, arguments: arguments)

@@ -38,17 +38,14 @@ extension RedisWorkflowStore {
     ) async throws -> [Candidate] {
         if detail == .positions { return try await positions(topics: topics, limit: limit, now: now, skip: skip) }
         let script = detail == .pools ? RedisScripts.peekQueue : RedisScripts.peek
-        var replies: [RedisReply] = []
-        for attempt in 0..<2 {
-            replies = try await redis.pipeline((0..<RedisKeys.partitions).map { partition in
-                var command = RedisCommand("EVALSHA", script.sha1, "1", keys.route(partition), keys.prefix(partition),
-                                           Self.time(now), String(limit), String(topics.count))
-                topics.forEach { command.append($0) }
-                return command
-            })
-            guard case .error(let message)? = replies.first(where: { if case .error = $0 { true } else { false } }) else { break }
-            guard message.hasPrefix("NOSCRIPT"), attempt == 0 else { throw RedisError(.reply, message) }
-            try await redis.loadScript(script)
+        let replies = try await redis.pipeline((0..<RedisKeys.partitions).map { partition in
+            var command = RedisCommand("EVALSHA", script.sha1, "1", keys.route(partition), keys.prefix(partition),
+                                       Self.time(now), String(limit), String(topics.count))
+            topics.forEach { command.append($0) }
+            return command
+        }, script: script)
+        if case .error(let message)? = replies.first(where: { if case .error = $0 { true } else { false } }) {
+            throw RedisError(.reply, message)
         }
         var result: [Candidate] = []
         for (partition, reply) in replies.enumerated() {
@@ -157,15 +154,7 @@ extension RedisWorkflowStore {
                                      arguments: arguments.map { Array($0.utf8) }))
         }
         guard !commands.isEmpty else { return (locked, refused, false) }
-        var replies = try await redis.pipeline(commands)
-        // A node without the script (restart, failover): load it and send again only what did not run.
-        let missing = replies.indices.filter {
-            if case .error(let message) = replies[$0] { message.hasPrefix("NOSCRIPT") } else { false }
-        }
-        if !missing.isEmpty {
-            try await redis.loadScript(RedisScripts.lockChosen)
-            for (index, reply) in zip(missing, try await redis.pipeline(missing.map { commands[$0] })) { replies[index] = reply }
-        }
+        let replies = try await redis.pipeline(commands, script: RedisScripts.lockChosen)
         var otherPool = false
         for (partition, reply) in zip(partitions, replies) {
             if case .error(let message) = reply { throw RedisError(.reply, message) }

@@ -74,15 +74,7 @@ extension RedisWorkflowStore {
                 return RedisCommand.evalsha(RedisScripts.fetch, keys: [keys.route(share.partition)],
                                             arguments: arguments.map { Array($0.utf8) })
             }
-            var replies = try await redis.pipeline(commands)
-            // A node without the script (restart, failover): load it and send again only what did not run.
-            let missing = replies.indices.filter {
-                if case .error(let message) = replies[$0] { message.hasPrefix("NOSCRIPT") } else { false }
-            }
-            if !missing.isEmpty {
-                try await redis.loadScript(RedisScripts.fetch)
-                for (index, reply) in zip(missing, try await redis.pipeline(missing.map { commands[$0] })) { replies[index] = reply }
-            }
+            let replies = try await redis.pipeline(commands, script: RedisScripts.fetch)
             var short = false
             for (share, reply) in zip(shares, replies) {
                 if case .error(let message) = reply { throw RedisError(.reply, message) }

@@ -100,11 +100,6 @@ extension RedisWorkflowStore {
             RedisCommand.evalsha(RedisScripts.promote, keys: [keys.route(partition)],
                                  arguments: [keys.prefix(partition), Self.time(now)].map { Array($0.utf8) })
         }
-        var replies = try await redis.pipeline(commands)
-        if replies.contains(where: { if case .error(let message) = $0 { message.hasPrefix("NOSCRIPT") } else { false } }) {
-            try await redis.loadScript(RedisScripts.promote)
-            replies = try await redis.pipeline(commands)
-        }
-        _ = try Self.checked(replies)
+        _ = try Self.checked(try await redis.pipeline(commands, script: RedisScripts.promote))
     }
 }
