@@ -24,14 +24,17 @@ extension RedisConnector {
 
     /// Sends calls of one script in one round trip. Those a node answered `NOSCRIPT` (a restart, a failover) are sent
     /// again once the script is loaded: only what did not run. Other error replies are returned, not thrown.
+    /// Like `evaluate`, it tries three times (a flush may come between the load and the retry).
     public func pipeline(_ commands: [RedisCommand], script: RedisScript) async throws -> [RedisReply] {
         var replies = try await pipeline(commands)
-        let missing = replies.indices.filter {
-            if case .error(let message) = replies[$0] { message.hasPrefix("NOSCRIPT") } else { false }
+        for _ in 0..<3 {
+            let missing = replies.indices.filter {
+                if case .error(let message) = replies[$0] { message.hasPrefix("NOSCRIPT") } else { false }
+            }
+            guard !missing.isEmpty else { break }
+            try await loadScript(script)
+            for (index, reply) in zip(missing, try await pipeline(missing.map { commands[$0] })) { replies[index] = reply }
         }
-        guard !missing.isEmpty else { return replies }
-        try await loadScript(script)
-        for (index, reply) in zip(missing, try await pipeline(missing.map { commands[$0] })) { replies[index] = reply }
         return replies
     }
 
