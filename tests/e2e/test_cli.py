@@ -62,6 +62,8 @@ def test_serve_refuses_bad_store_options_clearly(workflow_bin):
         (["--topic-pool", "orders"], "expected TOPIC=POOL"),
         (["--topic-pool", "orders=GPU"], "expected TOPIC=POOL"),
         (["--store", "postgres"], "--store must be memory or redis"),
+        (["--http-threads", "0"], "--http-threads must be between 1 and 256"),
+        (["--http-threads", "many"], "--http-threads"),
         (["--store", "redis", "--redis-url", "redis://user:pw@h:1"], "not a Redis URL"),
         (["--store", "redis", "--redis-url", "redis://127.0.0.1:1"], "cannot reach Redis"),
         (["--store", "redis", "--redis-cluster", "127.0.0.1:1"], "cannot read the Redis Cluster's slots"),
