@@ -30,8 +30,8 @@ extension Engine {
         for topic in request.topics { try Self.checkDuration(topic.lockDuration, "lockDuration") }
         // The response timeout is wall time (the client waits in real time); lock expiries are engine time.
         let deadline = ContinuousClock.now + .milliseconds(asyncResponseTimeout ?? 0)
-        let topics = Set(request.topics.map(\.topicName))
-        sightings.saw(request.workerID, topics: topics, at: clock.now())
+        sightings.saw(request.workerID, topics: request.topics.lazy.map(\.topicName), at: clock.now())
+        var topics: Set<String> = []  // built for the first wait
         var ticket: UInt64?
         while true {
             let epoch = waiters.epoch
@@ -58,6 +58,7 @@ extension Engine {
                     + "the same time. Please try again later.")
             }
             // Wake at the deadline, when a locked or backed-off task of these topics frees up, or on a new task.
+            if topics.isEmpty { topics = Set(request.topics.map(\.topicName)) }
             var wait = remaining
             if let next = try await store.nextFetchableTime(topics: topics, after: now) {
                 wait = min(wait, Self.milliseconds(until: next, from: now))
@@ -100,7 +101,10 @@ extension Engine {
     private func attachVariables(_ tasks: [ExternalTask], _ selections: [String: VariableSelection]) async throws
         -> [LockedTask]
     {
-        let instances = try await store.instances(ids: Set(tasks.map(\.processInstanceID)))
+        // One task (a worker fetching one at a time): one read, no set of ids.
+        let instances = tasks.count == 1
+            ? [tasks[0].processInstanceID: try await store.instance(tasks[0].processInstanceID)].compactMapValues { $0 }
+            : try await store.instances(ids: Set(tasks.map(\.processInstanceID)))
         var result: [LockedTask] = []
         result.reserveCapacity(tasks.count)
         for task in tasks {

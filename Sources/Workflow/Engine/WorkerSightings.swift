@@ -17,7 +17,7 @@ final class WorkerSightings: Sendable {
     /// Sightings older than this are forgotten.
     static let retention: TimeInterval = 300
 
-    func saw(_ workerID: String, topics: Set<String>, at now: Date) {
+    func saw(_ workerID: String, topics: some Sequence<String>, at now: Date) {
         shards.withLock(workerID) { shard in
             for topic in topics { shard.seen[workerID, default: [:]][topic] = now }
             Self.prune(&shard, now: now)

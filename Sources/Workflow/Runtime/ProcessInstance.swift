@@ -5,14 +5,26 @@ import Foundation
 /// A running process instance as a value: its tokens, variable scopes and event subscriptions.
 ///
 /// It changes only through `Runtime`, which applies one event and returns the effects for the engine to carry out.
+/// The fields fixed at start sit in one shared immutable record, so a copy (read from the store, held by a step,
+/// committed back) retains one reference for them.
 public struct ProcessInstance: Sendable, Hashable, Codable {
-    public let id: String
-    public let definitionID: String
-    public let definitionKey: String
-    public let businessKey: String?
-    public let startTime: Date
+    struct Identity: Sendable, Hashable, Codable {
+        let id: String
+        let definitionID: String
+        let definitionKey: String
+        let businessKey: String?
+        let startTime: Date
+        let superInstance: ParentLink?
+    }
+
+    private let box: Shared<Identity>
+    public var id: String { box.value.id }
+    public var definitionID: String { box.value.definitionID }
+    public var definitionKey: String { box.value.definitionKey }
+    public var businessKey: String? { box.value.businessKey }
+    public var startTime: Date { box.value.startTime }
     /// The call activity waiting for this instance, when it was started by one.
-    public let superInstance: ParentLink?
+    public var superInstance: ParentLink? { box.value.superInstance }
     /// Variable scopes by id; the root scope's id is the instance id.
     public internal(set) var scopes: IDTable<Scope>
     /// Tokens (executions) by id.
@@ -24,6 +36,59 @@ public struct ProcessInstance: Sendable, Hashable, Codable {
     public var version: Int
     /// Counter for activity instance ordering in history.
     var sequence: Int64
+
+    init(
+        id: String, definitionID: String, definitionKey: String, businessKey: String?, startTime: Date,
+        superInstance: ParentLink?, scopes: IDTable<Scope>
+    ) {
+        box = Shared(Identity(id: id, definitionID: definitionID, definitionKey: definitionKey, businessKey: businessKey,
+                           startTime: startTime, superInstance: superInstance))
+        self.scopes = scopes
+        tokens = [:]
+        timers = [:]
+        messages = [:]
+        isEnded = false
+        version = 0
+        sequence = 0
+    }
+
+    // One flat JSON object: the identity's keys and the inline fields side by side.
+    private enum CodingKeys: String, CodingKey { case scopes, tokens, timers, messages, isEnded, version, sequence }
+
+    public init(from decoder: any Decoder) throws {
+        box = Shared(try Identity(from: decoder))
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        scopes = try container.decode(IDTable<Scope>.self, forKey: .scopes)
+        tokens = try container.decode(IDTable<Token>.self, forKey: .tokens)
+        timers = try container.decode(IDTable<TimerSubscription>.self, forKey: .timers)
+        messages = try container.decode(IDTable<MessageSubscription>.self, forKey: .messages)
+        isEnded = try container.decode(Bool.self, forKey: .isEnded)
+        version = try container.decode(Int.self, forKey: .version)
+        sequence = try container.decode(Int64.self, forKey: .sequence)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try box.value.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(scopes, forKey: .scopes)
+        try container.encode(tokens, forKey: .tokens)
+        try container.encode(timers, forKey: .timers)
+        try container.encode(messages, forKey: .messages)
+        try container.encode(isEnded, forKey: .isEnded)
+        try container.encode(version, forKey: .version)
+        try container.encode(sequence, forKey: .sequence)
+    }
+
+    public static func == (left: Self, right: Self) -> Bool {
+        (left.box === right.box || left.box.value == right.box.value) && left.version == right.version
+            && left.isEnded == right.isEnded && left.sequence == right.sequence && left.tokens == right.tokens
+            && left.scopes == right.scopes && left.timers == right.timers && left.messages == right.messages
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(box.value.id)
+        hasher.combine(version)
+    }
 
     /// The process-level variables.
     public var variables: [String: VariableValue] { scopes[id]?.variables ?? [:] }

@@ -122,8 +122,7 @@ extension Runtime {
             id: taskID, topicName: topic, processInstanceID: instance.id, processDefinitionID: process.id,
             processDefinitionKey: process.key, processDefinitionVersionTag: process.versionTag, activityID: node.id,
             activityInstanceID: token.activityInstanceID, executionID: tokenID, businessKey: instance.businessKey,
-            tenantID: process.tenantID, createTime: now, priority: priority, workerID: nil, lockExpirationTime: nil,
-            retries: task.retries, errorMessage: nil, errorDetails: nil,
+            tenantID: process.tenantID, createTime: now, priority: priority, retries: task.retries,
             extensionProperties: Dictionary(task.properties.map { ($0.name, $0.value) }) { $1 },
             workerPool: task.workerPool, slotPool: task.slotPool, slots: task.slots)))
     }

@@ -75,8 +75,7 @@ extension Runtime {
             id: token.activityInstanceID, activityID: node.id, activityName: node.name,
             activityType: type ?? node.elementType, processInstanceID: instance.id, processDefinitionID: process.id,
             processDefinitionKey: process.key, executionID: tokenID, parentActivityInstanceID: parent ?? instance.id,
-            startTime: now, endTime: nil, canceled: false, taskID: nil, calledProcessInstanceID: nil,
-            sequence: instance.sequence)))
+            startTime: now, sequence: instance.sequence)))
     }
 
     mutating func recordEnd(_ tokenID: String, canceled: Bool) {

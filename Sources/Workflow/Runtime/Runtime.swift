@@ -52,8 +52,7 @@ public struct Runtime: Sendable {
         let root = Scope(id: id, kind: .process, parentID: nil, ownerTokenID: nil, variables: variables)
         let instance = ProcessInstance(
             id: id, definitionID: process.id, definitionKey: process.key, businessKey: businessKey, startTime: now,
-            superInstance: parent, scopes: [id: root], tokens: [:], timers: [:], messages: [:], isEnded: false,
-            version: 0, sequence: 0)
+            superInstance: parent, scopes: [id: root])
         return Runtime(instance: instance, process: process, now: now)
     }
 

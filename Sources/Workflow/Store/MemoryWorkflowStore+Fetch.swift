@@ -79,8 +79,10 @@ extension MemoryWorkflowStore.State {
     /// Takes the best tasks the request accepts whose slots fit (taking the slots too when `acquiring`); tasks of a
     /// full pool stay queued, so a pool's waiting tasks go in priority order as slots come back.
     private mutating func take(_ request: FetchRequest, limit: Int, now: Date, acquiring: Bool = true) -> [String] {
+        guard queue.mayHaveWork(at: now) else { return [] }
         queue.promote(until: now, tasks: tasks)
         var names: [String] = []
+        names.reserveCapacity(request.topics.count)
         for topic in request.topics where !names.contains(topic.topicName) { names.append(topic.topicName) }
         let instances = self.instances
         let slots = slotsRef
@@ -97,12 +99,11 @@ extension MemoryWorkflowStore.State {
 
     /// Locks one task for the request's worker, with the lock duration of the first topic that accepts it.
     mutating func lockTask(_ id: String, _ request: FetchRequest, now: Date) -> ExternalTask? {
-        guard var task = tasks[id] else { return nil }
-        let topic = request.topics.first { $0.topicName == task.topicName && matches(task, $0) }
-        task.workerID = request.workerID
-        task.lockExpirationTime = now.addingTimeInterval(Double(topic?.lockDuration ?? 0) / 1000)
-        task.version += 1
-        tasks[id] = task
+        guard let index = tasks.index(forKey: id) else { return nil }
+        let stored = tasks.values[index]
+        let topic = request.topics.first { $0.topicName == stored.topicName && matches(stored, $0) }
+        tasks.values[index].lock(for: request.workerID, until: now.addingTimeInterval(Double(topic?.lockDuration ?? 0) / 1000))
+        let task = tasks.values[index]
         queue.file(task)
         leased.insert(id)
         return task

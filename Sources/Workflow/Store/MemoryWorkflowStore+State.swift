@@ -5,8 +5,7 @@ import Foundation
 extension MemoryWorkflowStore.State {
     /// Removes a settled (its incident is resolved) or cancelled (deleted) task.
     mutating func removeTask(_ id: String, at time: Date, incidentState: HistoricIncident.State) {
-        guard let task = tasks.removeValue(forKey: id) else { return }
-        queue.remove(id)
+        guard let task = tasks.removeValue(forKey: id) else { return }  // its queue entries die with it
         if task.slotPool != nil { slots.release(task) }
         leased.remove(id)
         if incidentsByInstance[task.processInstanceID] != nil {

@@ -33,10 +33,19 @@ public final class MemoryWorkflowStore: WorkflowStore {
     }
 
     /// An instance's history record and its activity instances in start order (a handful: an array beats a table).
-    struct InstanceHistory {
+    ///
+    /// A reference, so the partition's history table holds one pointer per instance: the table grows with every
+    /// instance ever run, and each time it doubles it moves its entries (a pointer, not the whole record).
+    /// Only the partition's state holds it, under the partition's lock.
+    final class InstanceHistory {
         var instance: HistoricProcessInstance
         var activities: [HistoricActivityInstance]
         var retiredVariables: [HistoricVariableInstance] = []
+
+        init(instance: HistoricProcessInstance, activities: [HistoricActivityInstance]) {
+            self.instance = instance
+            self.activities = activities
+        }
     }
 
     /// One partition's tables behind their lock.
@@ -145,31 +154,32 @@ public final class MemoryWorkflowStore: WorkflowStore {
                 }
                 state.removeIncidents(of: instance.id, at: commit.time, as: .deleted) { _ in true }
             }
+            let history: InstanceHistory?
             if let historic = commit.historicInstance {
                 var activities: [HistoricActivityInstance] = []
                 activities.reserveCapacity(commit.startedActivities.count + 2)
-                state.history[historic.id] = InstanceHistory(instance: historic, activities: activities)
+                history = InstanceHistory(instance: historic, activities: activities)
+                state.history[historic.id] = history
+            } else {
+                history = state.history[instance.id]
             }
-            if !commit.retiredVariables.isEmpty { state.history[instance.id]?.retiredVariables += commit.retiredVariables }
-            if commit.historicEnd != nil || !commit.startedActivities.isEmpty || !commit.endedActivities.isEmpty {
-                Self.record(commit, in: &state.history[instance.id])
-            }
-            if instance.isEnded { state.history[instance.id]?.instance.finalVariables = instance.variables }
+            if let history { Self.record(commit, ended: instance.isEnded ? instance.variables : nil, in: history) }
         }
     }
 
-    /// Appends started activities, stamps ended ones and the instance's end, in place.
-    private static func record(_ commit: InstanceCommit, in history: inout InstanceHistory?) {
-        guard history != nil else { return }
+    /// Appends started activities and retired variables, stamps ended activities and the instance's end, in place.
+    private static func record(_ commit: InstanceCommit, ended variables: [String: VariableValue]?, in history: InstanceHistory) {
         if let end = commit.historicEnd {
-            history!.instance.state = end.state
-            history!.instance.endTime = end.at
+            history.instance.state = end.state
+            history.instance.endTime = end.at
         }
-        history!.activities += commit.startedActivities
+        if let variables { history.instance.finalVariables = variables }
+        if !commit.retiredVariables.isEmpty { history.retiredVariables += commit.retiredVariables }
+        history.activities += commit.startedActivities
         for ended in commit.endedActivities {
-            guard let index = history!.activities.lastIndex(where: { $0.id == ended.id }) else { continue }
-            history!.activities[index].endTime = ended.at
-            history!.activities[index].canceled = ended.canceled
+            guard let index = history.activities.lastIndex(where: { $0.id == ended.id }) else { continue }
+            history.activities[index].endTime = ended.at
+            history.activities[index].canceled = ended.canceled
         }
     }
 

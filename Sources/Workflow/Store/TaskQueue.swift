@@ -6,13 +6,15 @@ import HeapModule
 ///
 /// Every task has at most one live entry: in its topic's ready heap (ordered by priority, then creation) when it
 /// can be fetched now, or in the delayed heap (ordered by time) while it is locked or backing off. Entries are
-/// never removed in place; an entry whose stamp is no longer the task's current stamp is skipped when popped.
+/// never removed in place: an entry carries the task's version when it was filed, and every change of a task bumps
+/// its version and files it again, so an entry whose task is gone or has another version is skipped when popped
+/// (no side table to keep in step, and no extra lookup: the task is read anyway).
 struct TaskQueue {
     struct ReadyEntry: Comparable {
         let priority: Int64
         let sequence: Int64
         let taskID: String
-        let stamp: Int64
+        let version: Int
 
         /// The heap's minimum is the next task to hand out: highest priority, then oldest.
         static func < (left: Self, right: Self) -> Bool {
@@ -23,44 +25,44 @@ struct TaskQueue {
     struct DelayedEntry: Comparable {
         let time: Date
         let taskID: String
-        let stamp: Int64
+        let version: Int
         static func < (left: Self, right: Self) -> Bool { left.time < right.time }
     }
 
     private var ready: [String: Heap<ReadyEntry>] = [:]
     private var delayed = Heap<DelayedEntry>()
-    /// The stamp of each task's live entry.
-    private var stamps: [String: Int64] = [:]
-    private var nextStamp: Int64 = 0
+    /// Entries in all ready heaps, live or stale: zero means there is nothing to look at (no hashing needed).
+    private var readyEntries = 0
 
-    /// (Re)files a task after any change: ready, delayed until its lock or back-off ends, or nowhere (no retries).
+    /// False when no task can be fetchable at `now`: no ready entry, and no delayed one due. A fetch skips the
+    /// partition then, without hashing a topic.
+    func mayHaveWork(at now: Date) -> Bool {
+        readyEntries > 0 || (delayed.min.map { $0.time <= now } ?? false)
+    }
+
+    /// Files a task after any change (which bumped its version): ready, delayed until its lock or back-off ends, or
+    /// nowhere (no retries left, or suspended).
     mutating func file(_ task: ExternalTask) {
-        nextStamp += 1
-        stamps[task.id] = nextStamp
-        guard (task.retries ?? 1) > 0, !task.suspended else {
-            stamps[task.id] = nil
-            return
-        }
+        guard (task.retries ?? 1) > 0, !task.suspended else { return }
         if let until = task.lockExpirationTime {
-            delayed.insert(DelayedEntry(time: until, taskID: task.id, stamp: nextStamp))
+            delayed.insert(DelayedEntry(time: until, taskID: task.id, version: task.version))
         } else {
-            ready[task.topicName, default: Heap()].insert(
-                ReadyEntry(priority: task.priority, sequence: task.sequence, taskID: task.id, stamp: nextStamp))
+            fileReady(task)
         }
     }
 
-    /// Forgets a task (completed or cancelled); its entries die lazily.
-    mutating func remove(_ taskID: String) { stamps[taskID] = nil }
+    private mutating func fileReady(_ task: ExternalTask) {
+        ready[task.topicName, default: Heap()].insert(
+            ReadyEntry(priority: task.priority, sequence: task.sequence, taskID: task.id, version: task.version))
+        readyEntries += 1
+    }
 
     /// Moves tasks whose lock or back-off ended by `now` to their ready heaps.
     mutating func promote(until now: Date, tasks: [String: ExternalTask]) {
         while let top = delayed.min, top.time <= now {
             delayed.removeMin()
-            guard stamps[top.taskID] == top.stamp, let task = tasks[top.taskID] else { continue }
-            nextStamp += 1
-            stamps[task.id] = nextStamp
-            ready[task.topicName, default: Heap()].insert(
-                ReadyEntry(priority: task.priority, sequence: task.sequence, taskID: task.id, stamp: nextStamp))
+            guard let task = tasks[top.taskID], task.version == top.version else { continue }
+            fileReady(task)
         }
     }
 
@@ -79,15 +81,16 @@ struct TaskQueue {
             }
             guard let (topic, entry) = best else { break }
             ready[topic]?.removeMin()
-            guard stamps[entry.taskID] == entry.stamp, let task = tasks[entry.taskID] else { continue }
+            readyEntries -= 1
+            guard let task = tasks[entry.taskID], task.version == entry.version else { continue }
             if accept(task) {
-                stamps[entry.taskID] = nil
                 taken.append(entry.taskID)
             } else {
                 refused.append((topic, entry))
             }
         }
         for (topic, entry) in refused { ready[topic]?.insert(entry) }
+        readyEntries += refused.count
         return taken
     }
 
