@@ -23,6 +23,8 @@ public final class ProcessDefinition: Sendable, Hashable {
     private let scopeChildren: [String: [String]]
     /// The none start event per scope ("" for the process).
     private let noneStarts: [String: String]
+    /// Each node's outgoing flows in document order, resolved once (the runtime asks on every step).
+    private let outgoingFlows: [String: [SequenceFlow]]
 
     public init(
         id: String, name: String?, versionTag: String?, historyTimeToLive: Int?, taskPriority: Int?,
@@ -46,6 +48,7 @@ public final class ProcessDefinition: Sendable, Hashable {
         }
         scopeChildren = children
         noneStarts = starts
+        outgoingFlows = nodes.mapValues { node in node.outgoing.compactMap { flows[$0] } }
     }
 
     /// The nodes directly inside a scope: `nil` for the process itself, else a sub-process id.
@@ -91,5 +94,5 @@ public final class ProcessDefinition: Sendable, Hashable {
     }
 
     /// Outgoing sequence flows of a node, in document order.
-    public func outgoing(_ node: FlowNode) -> [SequenceFlow] { node.outgoing.compactMap { flows[$0] } }
+    public func outgoing(_ node: FlowNode) -> [SequenceFlow] { outgoingFlows[node.id] ?? [] }
 }

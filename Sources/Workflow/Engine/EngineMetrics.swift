@@ -11,13 +11,25 @@ import Synchronization
 /// its fetch to its outcome and to count the locks that ran out. A lease settled or extended through another
 /// replica is not seen here: its sample is missing, and its expiry is not counted twice.
 public final class EngineMetrics: Sendable {
-    struct TopicMetrics {
+    /// One topic's counters and timer (a reference: a lease carries its topic's, so settling needs no lookup).
+    final class TopicMetrics: Sendable {
         let fetched, completed, failed, bpmnErrors, lockExpirations: Counter
         let duration: Metrics.Timer
+
+        init(_ name: String) {
+            let labels = [("topic", name)]
+            fetched = Counter(label: "workflow_tasks_fetched_total", dimensions: labels)
+            completed = Counter(label: "workflow_tasks_completed_total", dimensions: labels)
+            failed = Counter(label: "workflow_tasks_failed_total", dimensions: labels)
+            bpmnErrors = Counter(label: "workflow_tasks_bpmn_errors_total", dimensions: labels)
+            lockExpirations = Counter(label: "workflow_lock_expirations_total", dimensions: labels)
+            duration = Metrics.Timer(label: "workflow_task_duration_seconds", dimensions: labels, preferredDisplayUnit: .seconds)
+        }
     }
 
     struct Lease: Sendable {
         let topic: String
+        let metrics: TopicMetrics
         let worker: String?
         /// The task's failure count when leased: a failure reported since (through any replica) is not an expiry.
         let failures: Int?
@@ -42,14 +54,7 @@ public final class EngineMetrics: Sendable {
     func topic(_ name: String) -> TopicMetrics {
         topics.withLock(name) { cache in
             if let cached = cache[name] { return cached }
-            let labels = [("topic", name)]
-            let made = TopicMetrics(
-                fetched: Counter(label: "workflow_tasks_fetched_total", dimensions: labels),
-                completed: Counter(label: "workflow_tasks_completed_total", dimensions: labels),
-                failed: Counter(label: "workflow_tasks_failed_total", dimensions: labels),
-                bpmnErrors: Counter(label: "workflow_tasks_bpmn_errors_total", dimensions: labels),
-                lockExpirations: Counter(label: "workflow_lock_expirations_total", dimensions: labels),
-                duration: Metrics.Timer(label: "workflow_task_duration_seconds", dimensions: labels, preferredDisplayUnit: .seconds))
+            let made = TopicMetrics(name)
             cache[name] = made
             return made
         }
@@ -78,12 +83,15 @@ public final class EngineMetrics: Sendable {
     /// Tasks a fetch locked.
     func leased(_ tasks: [ExternalTask]) {
         let now = ContinuousClock.now
+        var last: (topic: String, metrics: TopicMetrics)?  // the tasks of one fetch mostly share a topic
         for task in tasks {
-            topic(task.topicName).fetched.increment()
+            let metrics = last?.topic == task.topicName ? last!.metrics : topic(task.topicName)
+            last = (task.topicName, metrics)
+            metrics.fetched.increment()
             leases.withLock(task.id) { leases in
                 guard leases.count < Self.maxTrackedLeases else { return }
-                leases[task.id] = Lease(topic: task.topicName, worker: task.workerID, failures: task.failures, fetched: now,
-                                        expires: task.lockExpirationTime ?? .distantFuture)
+                leases[task.id] = Lease(topic: task.topicName, metrics: metrics, worker: task.workerID,
+                                        failures: task.failures, fetched: now, expires: task.lockExpirationTime ?? .distantFuture)
             }
         }
     }
@@ -99,13 +107,14 @@ public final class EngineMetrics: Sendable {
 
     /// A worker reported an outcome: counted, and timed from the fetch when this replica handed the task out.
     func settled(_ taskID: String, topic name: String, _ outcome: Outcome) {
-        let metrics = topic(name)
+        let lease = leases.withLock(taskID) { $0.removeValue(forKey: taskID) }
+        let metrics = lease?.metrics ?? topic(name)
         switch outcome {
         case .completed: metrics.completed.increment()
         case .failed: metrics.failed.increment()
         case .bpmnError: metrics.bpmnErrors.increment()
         }
-        if let lease = leases.withLock(taskID, { $0.removeValue(forKey: taskID) }) {
+        if let lease {
             metrics.duration.recordNanoseconds(Int64(clamping: (ContinuousClock.now - lease.fetched).nanoseconds))
         }
     }

@@ -19,10 +19,11 @@ public enum VariableValue: Sendable, Hashable, Codable {
     /// A null of a named type (`{"value": null, "type": "String"}`): null to expressions, its type kept on the wire.
     case typedNull(String)
     case bytes([UInt8])
-    /// A serialized Java object as Camunda clients send it; kept verbatim.
-    case object(serialized: String, objectTypeName: String?, serializationDataFormat: String?)
+    /// A serialized Java object as Camunda clients send it; kept verbatim. Indirect, like `file`: the two rare
+    /// wide payloads would otherwise make every value (and every variable table slot) three times as large.
+    indirect case object(serialized: String, objectTypeName: String?, serializationDataFormat: String?)
     /// A file: its content and how to hand it out (`GET …/variables/{name}/data`).
-    case file(FileValue)
+    indirect case file(FileValue)
 
     /// The Camunda type name as written in responses (`String`, `Integer`, `Json`, ...).
     public var typeName: String {

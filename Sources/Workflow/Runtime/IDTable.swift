@@ -53,7 +53,17 @@ public struct IDTable<Row: TableRow>: Sendable, Hashable, Codable, ExpressibleBy
         }
     }
 
-    /// Mutates a row in place with one lookup; does nothing when there is no such row.
+    /// Whether a row has this id (without copying it).
+    public func contains(_ id: String) -> Bool { position(of: id) != nil }
+
+    /// Reads from a row where it is stored (no copy of the row, which retains each of its strings and tables).
+    public func read<Result>(_ id: String, _ body: (borrowing Row) -> Result) -> Result? {
+        guard let offset = position(of: id) else { return nil }
+        return rows.withUnsafeBufferPointer { body($0[offset]) }
+    }
+
+    /// Mutates a row in place with one lookup; does nothing when there is no such row. (Setting a field through
+    /// the subscript, `table[id]?.field = x`, copies the row out and back, and so copies its tables on write.)
     public mutating func update(_ id: String, _ body: (inout Row) -> Void) {
         guard let offset = position(of: id) else { return }
         body(&rows[offset])

@@ -73,7 +73,7 @@ extension Runtime {
             let flow = definition.nodes[token.nodeID].map { definition.outgoing($0) }?.first { $0.targetID == nodeID }
             instance.tokens[tokenID]?.nodeID = nodeID
             instance.tokens[tokenID]?.arrivedVia = flow?.id
-            instance.tokens[tokenID]?.activityInstanceID = "\(nodeID):\(IDGenerator.next())"
+            instance.tokens[tokenID]?.activityInstanceID = IDGenerator.activityInstanceID(nodeID)
             recordStart(tokenID, node: node)
         }
         setState(tokenID, .active)

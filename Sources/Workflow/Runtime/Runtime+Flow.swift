@@ -6,14 +6,16 @@ import Foundation
 extension Runtime {
     /// The token's activity finished normally: apply outputs, drop boundary subscriptions, move on.
     mutating func leave(_ tokenID: String, applyOutputs: Bool = true) {
-        guard let token = instance.tokens[tokenID], let node = definition.nodes[token.nodeID] else { return }
+        guard let (nodeID, isLoopIteration) = instance.tokens.read(tokenID, { ($0.nodeID, $0.isLoopIteration) }),
+              let node = definition.nodes[nodeID]
+        else { return }
         for mapping in node.outputs where applyOutputs {
             guard let value = evaluate(mapping.source, at: tokenID) else { return }
             setVariables([mapping.target: VariableValue(value)], from: tokenID, skipLocal: true)
         }
         unsubscribe(tokenID)
         recordEnd(tokenID, canceled: false)
-        if token.isLoopIteration { return loopIterationEnded(tokenID) }
+        if isLoopIteration { return loopIterationEnded(tokenID) }
         if let flows = outgoingFlows(of: node, tokenID: tokenID, firstMatchOnly: false) { take(flows, from: tokenID) }
     }
 
@@ -54,10 +56,10 @@ extension Runtime {
 
     /// Moves the token along the first flow and new tokens along the others; no flows ends the token.
     mutating func take(_ flows: [SequenceFlow], from tokenID: String) {
-        guard let token = instance.tokens[tokenID] else { return }
+        guard let scopeID = instance.tokens.read(tokenID, \.scopeID) else { return }
         recordEnd(tokenID, canceled: false)
         guard let first = flows.first else { return endToken(tokenID) }
-        for flow in flows.dropFirst() { spawn(at: flow.targetID, scope: token.scopeID, via: flow.id) }
+        for flow in flows.dropFirst() { spawn(at: flow.targetID, scope: scopeID, via: flow.id) }
         instance.tokens.update(tokenID) { Self.move(&$0, along: first) }
         pending.append(tokenID)
     }
@@ -68,7 +70,7 @@ extension Runtime {
         token.arrivedVia = flow.id
         token.state = .active
         token.local = [:]
-        token.activityInstanceID = "\(flow.targetID):\(IDGenerator.next())"
+        token.activityInstanceID = IDGenerator.activityInstanceID(flow.targetID)
     }
 
     /// Parallel join: true once a token has arrived on every incoming flow; the others are consumed.
@@ -98,7 +100,7 @@ extension Runtime {
         for token in waiting {
             let key = token.nodeID + "|" + token.scopeID
             guard let node = definition.nodes[token.nodeID], node.kind == .inclusiveGateway, !fired.contains(key),
-                  instance.tokens[token.id] != nil
+                  instance.tokens.contains(token.id)
             else { continue }
             let upstream = nodesReaching(node.id)
             let blocked = instance.tokens.values.contains {
@@ -137,10 +139,10 @@ extension Runtime {
 
     /// A token reached an end (or a node without outgoing flows): remove it and complete its scope if empty.
     mutating func endToken(_ tokenID: String) {
-        guard let token = instance.tokens[tokenID] else { return }
+        guard let scopeID = instance.tokens.read(tokenID, \.scopeID) else { return }
         recordEnd(tokenID, canceled: false)
         instance.tokens[tokenID] = nil
-        completeScopeIfEmpty(token.scopeID)
+        completeScopeIfEmpty(scopeID)
     }
 
     mutating func completeScopeIfEmpty(_ scopeID: String) {
@@ -157,7 +159,7 @@ extension Runtime {
         case .subProcess:
             // Its variables go back to the owning execution: its output mappings read them, and they are retired
             // to the history when that activity ends.
-            if let owner = scope.ownerTokenID, instance.tokens[owner] != nil {
+            if let owner = scope.ownerTokenID, instance.tokens.contains(owner) {
                 instance.tokens[owner]?.local.merge(scope.variables) { $1 }
             } else {
                 retire(scope: scopeID)

@@ -9,7 +9,7 @@ extension Runtime {
         repeat {
             while !pending.isEmpty {
                 let tokenID = pending.removeFirst()
-                if instance.tokens[tokenID] != nil { execute(tokenID) }
+                if instance.tokens.contains(tokenID) { execute(tokenID) }
             }
             fireReadyInclusiveJoins()
         } while !pending.isEmpty
@@ -23,7 +23,7 @@ extension Runtime {
         let id = IDGenerator.next()
         instance.tokens[id] = Token(
             id: id, nodeID: nodeID, scopeID: scope, state: .active, local: [:],
-            activityInstanceID: "\(nodeID):\(id)", isLoopIteration: loopIteration, arrivedVia: flowID)
+            activityInstanceID: IDGenerator.activityInstanceID(nodeID, id), isLoopIteration: loopIteration, arrivedVia: flowID)
         pending.append(id)
         return id
     }

@@ -6,11 +6,11 @@ import Foundation
 extension Runtime {
     /// Looks a variable up from a token: its local variables first, then each scope up to the process.
     func lookup(_ name: String, tokenID: String?, scopeID: String?) -> ExpressionValue? {
-        if let tokenID, let value = instance.tokens[tokenID]?.local[name] { return value.expressionValue }
-        var current = scopeID ?? tokenID.flatMap { instance.tokens[$0]?.scopeID }
-        while let id = current, let scope = instance.scopes[id] {
-            if let value = scope.variables[name] { return value.expressionValue }
-            current = scope.parentID
+        if let tokenID, let value = instance.tokens.read(tokenID, { $0.local[name] }) ?? nil { return value.expressionValue }
+        var current = scopeID ?? tokenID.flatMap { instance.tokens.read($0, \.scopeID) }
+        while let id = current, let (value, parent) = instance.scopes.read(id, { ($0.variables[name], $0.parentID) }) {
+            if let value { return value.expressionValue }
+            current = parent
         }
         return nil
     }
@@ -32,20 +32,20 @@ extension Runtime {
     /// Sets variables as Camunda does: where the name already exists (innermost first), else on the process.
     mutating func setVariables(_ variables: [String: VariableValue], from tokenID: String, skipLocal: Bool = false) {
         for (name, value) in variables {
-            if !skipLocal, instance.tokens[tokenID]?.local[name] != nil {
-                instance.tokens[tokenID]?.local[name] = value
+            if !skipLocal, instance.tokens.read(tokenID, { $0.local[name] != nil }) == true {
+                instance.tokens.update(tokenID) { $0.local[name] = value }
                 continue
             }
             var target = instance.id
-            var current = instance.tokens[tokenID]?.scopeID
-            while let id = current, let scope = instance.scopes[id] {
-                if scope.variables[name] != nil {
+            var current = instance.tokens.read(tokenID, \.scopeID)
+            while let id = current, let (holds, parent) = instance.scopes.read(id, { ($0.variables[name] != nil, $0.parentID) }) {
+                if holds {
                     target = id
                     break
                 }
-                current = scope.parentID
+                current = parent
             }
-            instance.scopes[target]?.variables[name] = value
+            instance.scopes.update(target) { $0.variables[name] = value }
         }
     }
 
@@ -68,21 +68,34 @@ extension Runtime {
     }
 
     mutating func recordStart(_ tokenID: String, node: FlowNode, type: String? = nil) {
-        guard let token = instance.tokens[tokenID] else { return }
+        guard let (scopeID, activityInstanceID) = instance.tokens.read(tokenID, { ($0.scopeID, $0.activityInstanceID) })
+        else { return }
         instance.sequence += 1
-        let parent = instance.scopes[token.scopeID]?.ownerTokenID.flatMap { instance.tokens[$0]?.activityInstanceID }
+        let parent = instance.scopes.read(scopeID, \.ownerTokenID).flatMap { owner in
+            owner.flatMap { instance.tokens.read($0, \.activityInstanceID) }
+        }
         effects.append(.activityStarted(HistoricActivityInstance(
-            id: token.activityInstanceID, activityID: node.id, activityName: node.name,
+            id: activityInstanceID, activityID: node.id, activityName: node.name,
             activityType: type ?? node.elementType, processInstanceID: instance.id, processDefinitionID: process.id,
             processDefinitionKey: process.key, executionID: tokenID, parentActivityInstanceID: parent ?? instance.id,
             startTime: now, sequence: instance.sequence)))
     }
 
     mutating func recordEnd(_ tokenID: String, canceled: Bool) {
-        guard let token = instance.tokens[tokenID], !endedActivities.contains(token.activityInstanceID) else { return }
-        endedActivities.append(token.activityInstanceID)
-        effects.append(.activityEnded(id: token.activityInstanceID, at: now, canceled: canceled))
-        retire(token.local, executionID: token.id, activityInstanceID: token.activityInstanceID)
+        guard let (id, local) = instance.tokens.read(tokenID, { ($0.activityInstanceID, $0.local) }) else { return }
+        // An activity that started in this step (events, gateways) ends in its own start record: one history
+        // effect instead of two.
+        if let index = effects.lastIndex(where: { if case .activityStarted(let started) = $0 { started.id == id } else { false } }) {
+            guard case .activityStarted(var started) = effects[index], started.endTime == nil else { return }
+            started.endTime = now
+            started.canceled = canceled
+            effects[index] = .activityStarted(started)
+        } else {
+            guard !endedActivities.contains(id) else { return }
+            endedActivities.append(id)
+            effects.append(.activityEnded(id: id, at: now, canceled: canceled))
+        }
+        retire(local, executionID: tokenID, activityInstanceID: id)
     }
 
     /// Drops transient variables (Camunda's `valueInfo.transient`) once the step that brought them has run: they
@@ -136,7 +149,7 @@ extension Runtime {
         guard let executionID, let token = instance.tokens[executionID] else {
             throw WorkflowError(.notFound, "execution \(executionID ?? "null") doesn't exist")
         }
-        if case .waitingScope(let scopeID) = token.state, instance.scopes[scopeID] != nil {
+        if case .waitingScope(let scopeID) = token.state, instance.scopes.contains(scopeID) {
             // A sub-process's execution: its local variables are the sub-process scope's.
             instance.scopes.update(scopeID) { scope in
                 scope.variables.merge(modifications) { $1 }

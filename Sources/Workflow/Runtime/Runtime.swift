@@ -62,7 +62,7 @@ public struct Runtime: Sendable {
     ) throws(WorkflowError) {
         let tokenID = try token(waitingOn: .waitingTask(taskID), what: "External task \(taskID)")
         effects.append(.deleteExternalTask(taskID))
-        instance.tokens[tokenID]?.local.merge(localVariables) { $1 }
+        if !localVariables.isEmpty { instance.tokens.update(tokenID) { $0.local.merge(localVariables) { $1 } } }
         setVariables(variables, from: tokenID)
         leave(tokenID)
         run()
