@@ -23,29 +23,12 @@ public final class MemoryWorkflowStore: WorkflowStore {
         var timers: [String: TimerRef] = [:]
         var subscriptions: [String: [String: SubscriptionRef]] = [:]
         var incidents: [String: Incident] = [:]
-        /// History per instance: one table entry holds the instance record and its activities, so a step
-        /// touches one entry.
-        var history: [String: InstanceHistory] = [:]
+        /// Instance and activity history, append-only.
+        var history = HistoryLog()
         /// Incidents no longer open, in the order they closed.
         var closedIncidents: [HistoricIncident] = []
         /// Tasks a worker leased (a fetch, `lock`), as opposed to ones backing off after a failure.
         var leased: Set<String> = []
-    }
-
-    /// An instance's history record and its activity instances in start order (a handful: an array beats a table).
-    ///
-    /// A reference, so the partition's history table holds one pointer per instance: the table grows with every
-    /// instance ever run, and each time it doubles it moves its entries (a pointer, not the whole record).
-    /// Only the partition's state holds it, under the partition's lock.
-    final class InstanceHistory {
-        var instance: HistoricProcessInstance
-        var activities: [HistoricActivityInstance]
-        var retiredVariables: [HistoricVariableInstance] = []
-
-        init(instance: HistoricProcessInstance, activities: [HistoricActivityInstance]) {
-            self.instance = instance
-            self.activities = activities
-        }
     }
 
     /// One partition's tables behind their lock.
@@ -154,32 +137,7 @@ public final class MemoryWorkflowStore: WorkflowStore {
                 }
                 state.removeIncidents(of: instance.id, at: commit.time, as: .deleted) { _ in true }
             }
-            let history: InstanceHistory?
-            if let historic = commit.historicInstance {
-                var activities: [HistoricActivityInstance] = []
-                activities.reserveCapacity(commit.startedActivities.count + 2)
-                history = InstanceHistory(instance: historic, activities: activities)
-                state.history[historic.id] = history
-            } else {
-                history = state.history[instance.id]
-            }
-            if let history { Self.record(commit, ended: instance.isEnded ? instance.variables : nil, in: history) }
-        }
-    }
-
-    /// Appends started activities and retired variables, stamps ended activities and the instance's end, in place.
-    private static func record(_ commit: InstanceCommit, ended variables: [String: VariableValue]?, in history: InstanceHistory) {
-        if let end = commit.historicEnd {
-            history.instance.state = end.state
-            history.instance.endTime = end.at
-        }
-        if let variables { history.instance.finalVariables = variables }
-        if !commit.retiredVariables.isEmpty { history.retiredVariables += commit.retiredVariables }
-        history.activities += commit.startedActivities
-        for ended in commit.endedActivities {
-            guard let index = history.activities.lastIndex(where: { $0.id == ended.id }) else { continue }
-            history.activities[index].endTime = ended.at
-            history.activities[index].canceled = ended.canceled
+            state.history.record(commit, finalVariables: instance.isEnded ? instance.variables : nil)
         }
     }
 
@@ -255,11 +213,11 @@ public final class MemoryWorkflowStore: WorkflowStore {
     }
 
     public func historicProcessInstance(_ id: String) async throws -> HistoricProcessInstance? {
-        partition(of: id).state.withLock { $0.history[id]?.instance }
+        partition(of: id).state.withLock { $0.history.instance(id) }
     }
 
     public func historicProcessInstances() async throws -> [HistoricProcessInstance] {
-        gather { $0.history.values.map(\.instance) }.sorted { $0.startTime < $1.startTime }
+        gather { $0.history.instances }.sorted { $0.startTime < $1.startTime }
     }
 
     public func historicIncidents() async throws -> [HistoricIncident] {
@@ -269,23 +227,23 @@ public final class MemoryWorkflowStore: WorkflowStore {
 
     public func historicActivityInstances(processInstanceID: String?) async throws -> [HistoricActivityInstance] {
         if let processInstanceID {
-            return partition(of: processInstanceID).state.withLock { $0.history[processInstanceID]?.activities ?? [] }
+            return partition(of: processInstanceID).state.withLock { $0.history.activities(of: processInstanceID) }
         }
-        return gather { $0.history.values.flatMap(\.activities) }.sorted { $0.startTime < $1.startTime }
+        return gather { $0.history.activities(of: nil) }.sorted { $0.startTime < $1.startTime }
     }
 
     public func retiredVariables(processInstanceID: String?) async throws -> [HistoricVariableInstance] {
         if let processInstanceID {
-            return partition(of: processInstanceID).state.withLock { $0.history[processInstanceID]?.retiredVariables ?? [] }
+            return partition(of: processInstanceID).state.withLock { $0.history.retiredVariables(of: processInstanceID) }
         }
-        return gather { $0.history.values.flatMap(\.retiredVariables) }
+        return gather { $0.history.retiredVariables(of: nil) }
     }
 
     public func deleteHistory(of instanceIDs: [String]) async throws {
         for id in instanceIDs {
             partition(of: id).state.withLock { state in
                 guard state.instances[id] == nil else { return }
-                state.history[id] = nil
+                state.history.delete(id)
                 state.closedIncidents.removeAll { $0.incident.processInstanceID == id }
             }
         }
