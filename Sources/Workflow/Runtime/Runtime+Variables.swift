@@ -51,9 +51,15 @@ extension Runtime {
 
     /// Evaluates an expression for a token; on failure raises an incident on it and returns nil.
     mutating func evaluate(_ expression: BPMN.Expression, at tokenID: String, scopeID: String? = nil) -> ExpressionValue? {
-        let runtime = self
-        return evaluate(expression, lookup: { runtime.lookup($0, tokenID: scopeID == nil ? tokenID : nil, scopeID: scopeID) },
-                        at: tokenID)
+        // Evaluated first, reading the instance in place; the incident (a change) is raised after, if any.
+        let failure: ExpressionError
+        do {
+            return try expression.evaluate { lookup($0, tokenID: scopeID == nil ? tokenID : nil, scopeID: scopeID) }
+        } catch {
+            failure = error
+        }
+        raiseIncident(tokenID, "\(failure)")
+        return nil
     }
 
     mutating func evaluate(
