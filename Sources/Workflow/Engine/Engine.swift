@@ -149,7 +149,7 @@ public final class Engine: Sendable {
             case .activityEnded(let id, let at, let canceled): commit.endedActivities.append((id, at, canceled))
             case .variablesRetired(let variables): commit.retiredVariables += variables
             case .instanceEnded(let state):
-                metrics.instanceEnded(runtime.process.key, state: state.rawValue)
+                metrics.instanceEnded(runtime.process.key, state: state.rawValue, instanceID: instance.id)
                 historic?.state = state
                 historic?.endTime = runtime.now
                 commit.historicEnd = (state, runtime.now)
@@ -158,7 +158,7 @@ public final class Engine: Sendable {
         }
         commit.historicInstance = historic
         try await store.commit(commit)
-        if isNew { metrics.instanceStarted(runtime.process.key) }
+        if isNew { metrics.instanceStarted(runtime.process.key, instanceID: instance.id) }
         if !commit.createdTasks.isEmpty {
             waiters.notify(topics: Set(commit.createdTasks.map(\.topicName)))
         }

@@ -51,8 +51,10 @@ public final class EngineMetrics: Sendable {
 
     public init() {}
 
-    func topic(_ name: String) -> TopicMetrics {
-        topics.withLock(name) { cache in
+    /// A topic's metrics, from the shard of `shardKey` (a task id): every shard caches every topic it has seen, so
+    /// workers of one busy topic on different cores do not all meet on one lock.
+    func topic(_ name: String, shardKey: String? = nil) -> TopicMetrics {
+        topics.withLock(shardKey ?? name) { cache in
             if let cached = cache[name] { return cached }
             let made = TopicMetrics(name)
             cache[name] = made
@@ -60,8 +62,9 @@ public final class EngineMetrics: Sendable {
         }
     }
 
-    func instanceStarted(_ definitionKey: String) {
-        processes.withLock(definitionKey) { cache in
+    /// Counted in the shard of the instance (each shard caches the process's counters; see `topic`).
+    func instanceStarted(_ definitionKey: String, instanceID: String) {
+        processes.withLock(instanceID) { cache in
             if let cached = cache[definitionKey] { return cached.started }
             let made = ProcessMetrics(started: Counter(label: "workflow_instances_started_total",
                                                        dimensions: [("process", definitionKey)]))
@@ -70,8 +73,8 @@ public final class EngineMetrics: Sendable {
         }.increment()
     }
 
-    func instanceEnded(_ definitionKey: String, state: String) {
-        processes.withLock(definitionKey) { cache in
+    func instanceEnded(_ definitionKey: String, state: String, instanceID: String) {
+        processes.withLock(instanceID) { cache in
             if let cached = cache[definitionKey]?.ended[state] { return cached }
             let made = Counter(label: "workflow_instances_ended_total", dimensions: [("process", definitionKey), ("state", state)])
             cache[definitionKey, default: ProcessMetrics(started: Counter(
@@ -85,7 +88,7 @@ public final class EngineMetrics: Sendable {
         let now = ContinuousClock.now
         var last: (topic: String, metrics: TopicMetrics)?  // the tasks of one fetch mostly share a topic
         for task in tasks {
-            let metrics = last?.topic == task.topicName ? last!.metrics : topic(task.topicName)
+            let metrics = last?.topic == task.topicName ? last!.metrics : topic(task.topicName, shardKey: task.id)
             last = (task.topicName, metrics)
             metrics.fetched.increment()
             leases.withLock(task.id) { leases in
@@ -108,7 +111,7 @@ public final class EngineMetrics: Sendable {
     /// A worker reported an outcome: counted, and timed from the fetch when this replica handed the task out.
     func settled(_ taskID: String, topic name: String, _ outcome: Outcome) {
         let lease = leases.withLock(taskID) { $0.removeValue(forKey: taskID) }
-        let metrics = lease?.metrics ?? topic(name)
+        let metrics = lease?.metrics ?? topic(name, shardKey: taskID)
         switch outcome {
         case .completed: metrics.completed.increment()
         case .failed: metrics.failed.increment()

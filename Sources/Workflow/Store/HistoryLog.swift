@@ -19,13 +19,10 @@ struct HistoryLog {
         var deleted = false
     }
 
-    /// An activity instance, without what its instance's record already holds. Its id, `activityID:suffix` as the
-    /// runtime makes them, is kept as the suffix: a short string stored inline, where the full id is a heap string
-    /// of its own for every activity ever run.
+    /// An activity instance, without what its instance's record already holds.
     struct Activity {
-        /// The id after `activityID:`; or the whole id (`idIsWhole`) when it has another form.
-        let idSuffix: String
-        let idIsWhole: Bool
+        /// The runtime's activity instance id: the same string the token held, so keeping it costs no copy.
+        let id: String
         let activityID: String
         let activityName: String?
         let activityType: String
@@ -34,24 +31,15 @@ struct HistoryLog {
         let parentActivityInstanceID: String?
         let startTime: Date
         let sequence: Int64
-        var endTime: Date?
-        var canceled: Bool
         /// What activity records rarely carry (task id, called instance).
         var links: Shared<(taskID: String?, calledProcessInstanceID: String?)>?
+        var endTime: Date?
+        var canceled: Bool
         /// The instance's next activity in start order (-1: none).
         var next: Int32 = -1
 
         init(_ activity: HistoricActivityInstance) {
-            let prefix = activity.activityID.utf8.count
-            let id = activity.id.utf8
-            if id.count > prefix, id.starts(with: activity.activityID.utf8),
-               id[id.index(id.startIndex, offsetBy: prefix)] == UInt8(ascii: ":") {
-                idSuffix = String(activity.id.utf8.dropFirst(prefix + 1))!
-                idIsWhole = false
-            } else {
-                idSuffix = activity.id
-                idIsWhole = true
-            }
+            id = activity.id
             activityID = activity.activityID
             activityName = activity.activityName
             activityType = activity.activityType
@@ -65,16 +53,6 @@ struct HistoryLog {
             if activity.taskID != nil || activity.calledProcessInstanceID != nil {
                 links = Shared((activity.taskID, activity.calledProcessInstanceID))
             }
-        }
-
-        var id: String { idIsWhole ? idSuffix : IDGenerator.activityInstanceID(activityID, idSuffix) }
-
-        func matches(_ id: String) -> Bool {
-            if idIsWhole { return idSuffix == id }
-            let utf8 = id.utf8, prefix = activityID.utf8.count
-            return utf8.count == prefix + 1 + idSuffix.utf8.count && utf8.starts(with: activityID.utf8)
-                && utf8[utf8.index(utf8.startIndex, offsetBy: prefix)] == UInt8(ascii: ":")
-                && utf8.dropFirst(prefix + 1).elementsEqual(idSuffix.utf8)
         }
     }
 
@@ -105,7 +83,7 @@ struct HistoryLog {
             var last = -1
             var current = Int(entries[position].firstActivity)
             while current >= 0 {
-                if activities[current].matches(ended.id) { last = current }
+                if activities[current].id == ended.id { last = current }
                 current = Int(activities[current].next)
             }
             guard last >= 0 else { continue }
