@@ -105,6 +105,7 @@ extension MemoryWorkflowStore.State {
         tasks.values[index].lock(for: request.workerID, until: now.addingTimeInterval(Double(topic?.lockDuration ?? 0) / 1000))
         let task = tasks.values[index]
         queue.file(task)
+        queue.compactDelayed(tasks: tasks)
         leased.insert(id)
         return task
     }

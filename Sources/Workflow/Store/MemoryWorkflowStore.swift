@@ -167,6 +167,7 @@ public final class MemoryWorkflowStore: WorkflowStore {
             }
             state.tasks[task.id] = task
             state.queue.file(task)
+            state.queue.compactDelayed(tasks: state.tasks)
             state.slots.apply(change, to: task)
             switch change {
             case .keep: break
