@@ -45,22 +45,51 @@ public struct ExternalTask: Sendable, Hashable, Codable {
     public var slotPool: String? { box.value.slotPool }
     public var slots: Int { box.value.slots }
 
+    // The changing fields, packed: a task is copied whole into effects, commits, tables and fetch results, and an
+    // effect is as large as its largest case (this one). Optionals are stored as sentinels, the rare error texts
+    // behind one reference.
     public var priority: Int64
     /// The worker holding (or last holding) the lock; kept after a failure, as Camunda does.
     public var workerID: String?
-    public var lockExpirationTime: Date?
-    /// Null until the first failure.
-    public var retries: Int?
-    public var errorMessage: String?
-    public var errorDetails: String?
-    public var suspended: Bool = false
-    public internal(set) var workerPool: WorkerPoolType
-    /// Failures reported so far (nil: none); the exponent of the default back-off.
-    public var failures: Int?
+    private var lockExpiry = Double.nan
     /// Incremented on every change; a store rejects writes based on an older version.
     public var version: Int = 0
     /// Creation order, for FIFO fetching within a priority.
     public var sequence: Int64 = 0
+    private var errorTexts: Shared<(message: String?, details: String?)>?
+    private var storedRetries = Self.none
+    private var storedFailures = Self.none
+    public var suspended: Bool = false
+    public internal(set) var workerPool: WorkerPoolType
+
+    private static let none = Int32.min
+
+    public var lockExpirationTime: Date? {
+        get { lockExpiry.isNaN ? nil : Date(timeIntervalSinceReferenceDate: lockExpiry) }
+        set { lockExpiry = newValue?.timeIntervalSinceReferenceDate ?? .nan }
+    }
+    /// Null until the first failure.
+    public var retries: Int? {
+        get { storedRetries == Self.none ? nil : Int(storedRetries) }
+        set { storedRetries = newValue.map { Int32(clamping: max($0, Int(Self.none) + 1)) } ?? Self.none }
+    }
+    /// Failures reported so far (nil: none); the exponent of the default back-off.
+    public var failures: Int? {
+        get { storedFailures == Self.none ? nil : Int(storedFailures) }
+        set { storedFailures = newValue.map { Int32(clamping: max($0, Int(Self.none) + 1)) } ?? Self.none }
+    }
+    public var errorMessage: String? {
+        get { errorTexts?.value.message }
+        set { errorTexts = Self.texts(newValue, errorDetails) }
+    }
+    public var errorDetails: String? {
+        get { errorTexts?.value.details }
+        set { errorTexts = Self.texts(errorMessage, newValue) }
+    }
+
+    private static func texts(_ message: String?, _ details: String?) -> Shared<(message: String?, details: String?)>? {
+        message == nil && details == nil ? nil : Shared((message, details))
+    }
 
     init(
         id: String, topicName: String, processInstanceID: String, processDefinitionID: String,
@@ -76,8 +105,8 @@ public struct ExternalTask: Sendable, Hashable, Codable {
             businessKey: businessKey, tenantID: tenantID, createTime: createTime,
             extensionProperties: extensionProperties, slotPool: slotPool, slots: slots))
         self.priority = priority
-        self.retries = retries
         self.workerPool = workerPool
+        self.retries = retries
     }
 
     /// Leases the task to a worker: the stored copy is changed in place (one table lookup), with a new version.
@@ -105,13 +134,13 @@ public struct ExternalTask: Sendable, Hashable, Codable {
         box = Shared(try Identity(from: decoder))
         let container = try decoder.container(keyedBy: CodingKeys.self)
         priority = try container.decode(Int64.self, forKey: .priority)
+        workerPool = try container.decode(WorkerPoolType.self, forKey: .workerPool)
         workerID = try container.decodeIfPresent(String.self, forKey: .workerID)
         lockExpirationTime = try container.decodeIfPresent(Date.self, forKey: .lockExpirationTime)
         retries = try container.decodeIfPresent(Int.self, forKey: .retries)
         errorMessage = try container.decodeIfPresent(String.self, forKey: .errorMessage)
         errorDetails = try container.decodeIfPresent(String.self, forKey: .errorDetails)
         suspended = try container.decodeIfPresent(Bool.self, forKey: .suspended) ?? false
-        workerPool = try container.decode(WorkerPoolType.self, forKey: .workerPool)
         failures = try container.decodeIfPresent(Int.self, forKey: .failures)
         version = try container.decodeIfPresent(Int.self, forKey: .version) ?? 0
         sequence = try container.decodeIfPresent(Int64.self, forKey: .sequence) ?? 0

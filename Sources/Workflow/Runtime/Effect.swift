@@ -2,19 +2,22 @@
 import Foundation
 
 /// What the engine must do after an instance step; computed without I/O by `Runtime`.
+///
+/// The rare cases with wide payloads are indirect: every step builds an array of effects, each as large as the
+/// largest inline case.
 public enum Effect: Sendable, Hashable {
     case createExternalTask(ExternalTask)
     case deleteExternalTask(String)
-    case createUserTask(UserTask)
+    indirect case createUserTask(UserTask)
     case deleteUserTask(String)
     /// Start a child instance for a call activity, with the id the parent already waits on.
-    case startChildInstance(id: String, parent: ParentLink, definitionKey: String,
+    indirect case startChildInstance(id: String, parent: ParentLink, definitionKey: String,
                             variables: [String: VariableValue], businessKey: String?)
     /// Cancel a child instance whose call activity was cancelled.
     case cancelChildInstance(String)
     /// Report this instance's end to the call activity that waits for it.
-    case notifyParent(ParentLink, ChildOutcome)
-    case raiseIncident(Incident)
+    indirect case notifyParent(ParentLink, ChildOutcome)
+    indirect case raiseIncident(Incident)
     /// Resolve the incidents of a token that moved on or was cancelled.
     case resolveIncidents(executionID: String)
     case activityStarted(HistoricActivityInstance)
