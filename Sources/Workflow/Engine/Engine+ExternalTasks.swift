@@ -29,13 +29,16 @@ extension Engine {
         guard request.maxTasks > 0, !request.topics.isEmpty else { return [] }
         for topic in request.topics { try Self.checkDuration(topic.lockDuration, "lockDuration") }
         // The response timeout is wall time (the client waits in real time); lock expiries are engine time.
-        let deadline = ContinuousClock.now + .milliseconds(asyncResponseTimeout ?? 0)
-        sightings.saw(request.workerID, topics: request.topics.lazy.map(\.topicName), at: clock.now())
+        let deadline = asyncResponseTimeout.map { ContinuousClock.now + .milliseconds($0) }
+        var now = clock.now()
+        sightings.saw(request.workerID, topics: request.topics.lazy.map(\.topicName), at: now)
         var topics: Set<String> = []  // built for the first wait
         var ticket: UInt64?
+        var first = true
         while true {
             let epoch = waiters.epoch
-            let now = clock.now()
+            if !first { now = clock.now() }
+            first = false
             let locked = try await store.fetchAndLock(request, now: now)
             if !locked.isEmpty {
                 announceExpiries(of: locked, now: now)
@@ -51,8 +54,8 @@ extension Engine {
                     throw error
                 }
             }
-            let remaining = deadline - ContinuousClock.now
-            guard asyncResponseTimeout != nil, remaining > .zero, !Task.isCancelled else { return [] }
+            guard let deadline, case let remaining = deadline - ContinuousClock.now, remaining > .zero, !Task.isCancelled
+            else { return [] }
             guard waiters.count < waiters.capacity else {
                 throw WorkflowError(.tooManyRequests, "At the moment the server has to handle too many requests at "
                     + "the same time. Please try again later.")
@@ -101,22 +104,25 @@ extension Engine {
     private func attachVariables(_ tasks: [ExternalTask], _ selections: [String: VariableSelection]) async throws
         -> [LockedTask]
     {
-        // One task (a worker fetching one at a time): one read, no set of ids.
-        let instances = tasks.count == 1
-            ? [tasks[0].processInstanceID: try await store.instance(tasks[0].processInstanceID)].compactMapValues { $0 }
-            : try await store.instances(ids: Set(tasks.map(\.processInstanceID)))
-        var result: [LockedTask] = []
-        result.reserveCapacity(tasks.count)
-        for task in tasks {
-            let selection = selections[task.topicName] ?? VariableSelection()
-            var variables: [String: VariableValue] = [:]
-            if let instance = instances[task.processInstanceID], selection.names != [] {
-                variables = instance.variables(visibleFrom: task.executionID, localOnly: selection.localOnly)
-                if let names = selection.names { variables = variables.filter { names.contains($0.key) } }
-            }
-            result.append(LockedTask(task: task, variables: variables))
+        // One task (a worker fetching one at a time): one read, no set or table of ids.
+        if tasks.count == 1 {
+            return [Self.locked(tasks[0], in: try await store.instance(tasks[0].processInstanceID), selections)]
         }
-        return result
+        let instances = try await store.instances(ids: Set(tasks.map(\.processInstanceID)))
+        return tasks.map { Self.locked($0, in: instances[$0.processInstanceID], selections) }
+    }
+
+    /// A task with the variables of its instance that its topic asked for.
+    private static func locked(
+        _ task: ExternalTask, in instance: ProcessInstance?, _ selections: [String: VariableSelection]
+    ) -> LockedTask {
+        let selection = selections[task.topicName] ?? VariableSelection()
+        var variables: [String: VariableValue] = [:]
+        if let instance, selection.names != [] {
+            variables = instance.variables(visibleFrom: task.executionID, localOnly: selection.localOnly)
+            if let names = selection.names { variables = variables.filter { names.contains($0.key) } }
+        }
+        return LockedTask(task: task, variables: variables)
     }
 
     /// A task by id.
@@ -141,7 +147,7 @@ extension Engine {
     /// Runs an instance step that settles a task, re-reading the task when another worker changed it meanwhile.
     @discardableResult
     private func settle(
-        _ taskID: String, workerID: String?, verb: String, _ event: @escaping (inout Runtime) throws(WorkflowError) -> Void
+        _ taskID: String, workerID: String?, verb: String, _ event: (inout Runtime) throws(WorkflowError) -> Void
     ) async throws -> ExternalTask {
         let workerID = try Self.required(workerID, "workerId")
         for _ in 0..<20 {

@@ -25,6 +25,11 @@ extension Runtime {
     /// the default flow only when nothing else matched. An exclusive gateway takes the first match.
     mutating func outgoingFlows(of node: FlowNode, tokenID: String, firstMatchOnly: Bool) -> [SequenceFlow]? {
         let flows = definition.outgoing(node)
+        // The common case, a node whose flows have no conditions (and no default): all of them, the definition's
+        // own array (no new one per step).
+        if node.defaultFlow == nil, !flows.isEmpty, flows.allSatisfy({ $0.condition == nil }) {
+            return firstMatchOnly && flows.count > 1 ? [flows[0]] : flows
+        }
         var chosen: [SequenceFlow] = []
         for flow in flows where flow.id != node.defaultFlow {
             guard let condition = flow.condition else {

@@ -147,9 +147,9 @@ public struct Runtime: Sendable {
         effects.append(.instanceEnded(.externallyTerminated))
     }
 
-    private func token(waitingOn state: TokenState, what: String) throws(WorkflowError) -> String {
+    private func token(waitingOn state: TokenState, what: @autoclosure () -> String) throws(WorkflowError) -> String {
         guard let token = instance.tokens.values.first(where: { $0.state == state }) else {
-            throw WorkflowError(.notFound, "\(what) is not awaited by process instance \(instance.id)")
+            throw WorkflowError(.notFound, "\(what()) is not awaited by process instance \(instance.id)")
         }
         return token.id
     }

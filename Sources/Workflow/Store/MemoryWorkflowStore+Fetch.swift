@@ -18,7 +18,7 @@ extension MemoryWorkflowStore {
             let start = nextPartition.wrappingAdd(1, ordering: .relaxed).oldValue
             for offset in 0..<partitions.count where locked.count < request.maxTasks {
                 let partition = partitions[(start + offset) % partitions.count]
-                locked += partition.state.withLock { $0.lock(request, limit: request.maxTasks - locked.count, now: now) }
+                partition.state.withLock { $0.lock(request, limit: request.maxTasks - locked.count, now: now, into: &locked) }
             }
             return locked
         }
@@ -32,7 +32,7 @@ extension MemoryWorkflowStore {
                 }
             }
             guard let best else { break }
-            locked += partitions[best.index].state.withLock { $0.lock(request, limit: 1, now: now) }
+            partitions[best.index].state.withLock { $0.lock(request, limit: 1, now: now, into: &locked) }
         }
         return locked
     }
@@ -65,8 +65,10 @@ extension MemoryWorkflowStore {
 
 extension MemoryWorkflowStore.State {
     /// Locks up to `limit` of this partition's best fetchable tasks for the request.
-    mutating func lock(_ request: FetchRequest, limit: Int, now: Date) -> [ExternalTask] {
-        take(request, limit: limit, now: now).compactMap { lockTask($0, request, now: now) }
+    mutating func lock(_ request: FetchRequest, limit: Int, now: Date, into locked: inout [ExternalTask]) {
+        for id in take(request, limit: limit, now: now) {
+            if let task = lockTask(id, request, now: now) { locked.append(task) }
+        }
     }
 
     /// This partition's best fetchable task for the request (whose slots fit), left where it is.
@@ -81,12 +83,9 @@ extension MemoryWorkflowStore.State {
     private mutating func take(_ request: FetchRequest, limit: Int, now: Date, acquiring: Bool = true) -> [String] {
         guard queue.mayHaveWork(at: now) else { return [] }
         queue.promote(until: now, tasks: tasks)
-        var names: [String] = []
-        names.reserveCapacity(request.topics.count)
-        for topic in request.topics where !names.contains(topic.topicName) { names.append(topic.topicName) }
         let instances = self.instances
         let slots = slotsRef
-        return queue.take(topics: names, limit: limit, tasks: tasks) { task in
+        return queue.take(topics: request.topics.lazy.map(\.topicName), limit: limit, tasks: tasks) { task in
             guard task.isFetchable(at: now), request.workerPool == nil || task.workerPool == request.workerPool,
                   let topic = request.topics.first(where: {
                 $0.topicName == task.topicName && Self.matches(task, $0, instances: instances)

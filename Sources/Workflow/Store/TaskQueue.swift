@@ -29,7 +29,10 @@ struct TaskQueue {
         static func < (left: Self, right: Self) -> Bool { left.time < right.time }
     }
 
-    private var ready: [String: Heap<ReadyEntry>] = [:]
+    /// One ready heap per topic, found through `readyIndex`; heaps sit in an array so a fetch changes one in place
+    /// (through the dictionary's optional subscript, each `removeMin` cost two allocations).
+    private var readyHeaps: [Heap<ReadyEntry>] = []
+    private var readyIndex: [String: Int] = [:]
     private var delayed = Heap<DelayedEntry>()
     /// Entries in all ready heaps, live or stale: zero means there is nothing to look at (no hashing needed).
     private var readyEntries = 0
@@ -52,7 +55,15 @@ struct TaskQueue {
     }
 
     private mutating func fileReady(_ task: ExternalTask) {
-        ready[task.topicName, default: Heap()].insert(
+        let heap: Int
+        if let known = readyIndex[task.topicName] {
+            heap = known
+        } else {
+            heap = readyHeaps.count
+            readyHeaps.append(Heap())
+            readyIndex[task.topicName] = heap
+        }
+        readyHeaps[heap].insert(
             ReadyEntry(priority: task.priority, sequence: task.sequence, taskID: task.id, version: task.version))
         readyEntries += 1
     }
@@ -82,28 +93,29 @@ struct TaskQueue {
 
     /// Takes up to `limit` ready tasks of the topics, best first, that `accept` agrees to lock. Tasks it refuses
     /// (filtered out) stay queued.
+    /// (A topic named twice is looked at twice, which changes nothing.)
     mutating func take(
-        topics: [String], limit: Int, tasks: [String: ExternalTask], accept: (ExternalTask) -> Bool
+        topics: some Collection<String>, limit: Int, tasks: [String: ExternalTask], accept: (ExternalTask) -> Bool
     ) -> [String] {
         var taken: [String] = []
-        var refused: [(String, ReadyEntry)] = []
+        var refused: [(heap: Int, entry: ReadyEntry)] = []
         while taken.count < limit {
-            var best: (topic: String, entry: ReadyEntry)?
+            var best: (heap: Int, entry: ReadyEntry)?
             for topic in topics {
-                guard let top = ready[topic]?.min else { continue }
-                if best == nil || top < best!.entry { best = (topic, top) }
+                guard let heap = readyIndex[topic], let top = readyHeaps[heap].min else { continue }
+                if best == nil || top < best!.entry { best = (heap, top) }
             }
-            guard let (topic, entry) = best else { break }
-            ready[topic]?.removeMin()
+            guard let (heap, entry) = best else { break }
+            readyHeaps[heap].removeMin()
             readyEntries -= 1
             guard let task = tasks[entry.taskID], task.version == entry.version else { continue }
             if accept(task) {
                 taken.append(entry.taskID)
             } else {
-                refused.append((topic, entry))
+                refused.append((heap, entry))
             }
         }
-        for (topic, entry) in refused { ready[topic]?.insert(entry) }
+        for (heap, entry) in refused { readyHeaps[heap].insert(entry) }
         readyEntries += refused.count
         return taken
     }
