@@ -34,7 +34,7 @@ struct HistoryLogTests {
             state: .active)
         var started = activity("Start:\(id)-1", node: "Start", of: id, at: 1)
         started.endTime = start.addingTimeInterval(1)
-        commit.startedActivities = [started, activity("Task_1:\(id)-2", node: "Task_1", of: id, at: 2)]
+        commit.effects = [.activityStarted(started), .activityStarted(activity("Task_1:\(id)-2", node: "Task_1", of: id, at: 2))]
         log.record(commit, finalVariables: nil)
     }
 
@@ -43,7 +43,7 @@ struct HistoryLogTests {
         var ended = instance(id)
         ended.isEnded = true
         var commit = InstanceCommit(instance: ended, time: start)
-        commit.endedActivities = [("Task_1:\(id)-2", start.addingTimeInterval(3), false)]
+        commit.effects = [.activityEnded(id: "Task_1:\(id)-2", at: start.addingTimeInterval(3), canceled: false)]
         commit.historicEnd = (.completed, start.addingTimeInterval(3))
         log.record(commit, finalVariables: ["result": .string(id)])
     }
@@ -78,8 +78,10 @@ struct HistoryLogTests {
         var commit = InstanceCommit(instance: instance("a"), time: start)
         var odd = activity("not-of-node-form", node: "Task_2", of: "a", parent: "Sub:a-9", at: 4)
         odd.calledProcessInstanceID = "child"
-        commit.startedActivities = [odd, activity("Task_22:x", node: "Task_2", of: "a", at: 5)]
-        commit.endedActivities = [("not-of-node-form", start.addingTimeInterval(6), true)]
+        commit.effects = [
+            .activityStarted(odd), .activityStarted(activity("Task_22:x", node: "Task_2", of: "a", at: 5)),
+            .activityEnded(id: "not-of-node-form", at: start.addingTimeInterval(6), canceled: true),
+        ]
         log.record(commit, finalVariables: nil)
 
         let activities = log.activities(of: "a")

@@ -131,35 +131,28 @@ public final class Engine: Sendable {
                 deleteReason: nil, superProcessInstanceID: instance.superInstance?.instanceID,
                 rootProcessInstanceID: instance.id, state: .active)
         }
-        for effect in runtime.effects {
+        commit.effects = runtime.effects
+        commit.settledTask = deletedTask
+        for (index, effect) in runtime.effects.enumerated() {
             switch effect {
-            case .createExternalTask(var task):
+            case .createExternalTask(var task) where !topicPools.isEmpty:
                 // A pool named in the model wins; else the server's configuration for the topic.
-                if task.extensionProperties["workerPool"] == nil, let pool = topicPools[task.topicName] { task.workerPool = pool }
-                commit.createdTasks.append(task)
-            case .deleteExternalTask(let id):
-                if let deletedTask, deletedTask.id == id { commit.deletedTasks.append((id, deletedTask.version)) } else {
-                    commit.cancelledTasks.append(id)
-                }
-            case .createUserTask(let task): commit.createdUserTasks.append(task)
-            case .deleteUserTask(let id): commit.deletedUserTasks.append(id)
-            case .raiseIncident(let incident): commit.raisedIncidents.append(incident)
-            case .resolveIncidents(let execution): commit.resolvedExecutions.append(execution)
-            case .activityStarted(let activity): commit.startedActivities.append(activity)
-            case .activityEnded(let id, let at, let canceled): commit.endedActivities.append((id, at, canceled))
-            case .variablesRetired(let variables): commit.retiredVariables += variables
+                guard task.extensionProperties["workerPool"] == nil, let pool = topicPools[task.topicName] else { continue }
+                task.workerPool = pool
+                commit.effects[index] = .createExternalTask(task)
             case .instanceEnded(let state):
                 metrics.instanceEnded(runtime.process.key, state: state.rawValue, instanceID: instance.id)
                 historic?.state = state
                 historic?.endTime = runtime.now
                 commit.historicEnd = (state, runtime.now)
             case .startChildInstance, .cancelChildInstance, .notifyParent: followUps.append(effect)
+            default: break
             }
         }
         commit.historicInstance = historic
         try await store.commit(commit)
         if isNew { metrics.instanceStarted(runtime.process.key, instanceID: instance.id) }
-        if !commit.createdTasks.isEmpty {
+        if commit.effects.contains(where: { if case .createExternalTask = $0 { true } else { false } }) {
             waiters.notify(topics: Set(commit.createdTasks.map(\.topicName)))
         }
         for effect in followUps { try await carryOut(effect) }

@@ -97,8 +97,8 @@ extension Runtime {
             started.canceled = canceled
             effects[index] = .activityStarted(started)
         } else {
-            guard !endedActivities.contains(id) else { return }
-            endedActivities.append(id)
+            let ended = effects.contains { if case .activityEnded(let endedID, _, _) = $0 { endedID == id } else { false } }
+            guard !ended else { return }
             effects.append(.activityEnded(id: id, at: now, canceled: canceled))
         }
         retire(local, executionID: tokenID, activityInstanceID: id)

@@ -13,8 +13,6 @@ public struct Runtime: Sendable {
     public internal(set) var effects: [Effect] = []
     /// Tokens to move, in order (a queue instead of recursion keeps long chains off the stack).
     var pending: [String] = []
-    /// Activity instances whose end was already recorded in this step (a few per step: an array is cheapest).
-    var endedActivities: [String] = []
 
     /// The process graph, held once (reading it through `process` would copy the struct on every access).
     let definition: ProcessDefinition

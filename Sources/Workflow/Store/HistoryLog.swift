@@ -78,19 +78,14 @@ struct HistoryLog {
         } else {
             return  // no record (ended before, or deleted)
         }
-        for started in commit.startedActivities { append(Activity(started), to: position) }
-        for ended in commit.endedActivities {
-            var last = -1
-            var current = Int(entries[position].firstActivity)
-            while current >= 0 {
-                if activities[current].id == ended.id { last = current }
-                current = Int(activities[current].next)
+        for effect in commit.effects {
+            switch effect {
+            case .activityStarted(let started): append(Activity(started), to: position)
+            case .activityEnded(let id, let at, let canceled): end(id, at: at, canceled: canceled, of: position)
+            case .variablesRetired(let variables): entries[position].retiredVariables += variables
+            default: break
             }
-            guard last >= 0 else { continue }
-            activities[last].endTime = ended.at
-            activities[last].canceled = ended.canceled
         }
-        if !commit.retiredVariables.isEmpty { entries[position].retiredVariables += commit.retiredVariables }
         if let end = commit.historicEnd {
             entries[position].instance.state = end.state
             entries[position].instance.endTime = end.at
@@ -99,6 +94,19 @@ struct HistoryLog {
             entries[position].instance.finalVariables = finalVariables
             running[id] = nil
         }
+    }
+
+    /// Stamps the end of the instance's latest activity with this id.
+    private mutating func end(_ id: String, at time: Date, canceled: Bool, of position: Int) {
+        var last = -1
+        var current = Int(entries[position].firstActivity)
+        while current >= 0 {
+            if activities[current].id == id { last = current }
+            current = Int(activities[current].next)
+        }
+        guard last >= 0 else { return }
+        activities[last].endTime = time
+        activities[last].canceled = canceled
     }
 
     private mutating func append(_ activity: Activity, to position: Int) {

@@ -101,30 +101,36 @@ public final class MemoryWorkflowStore: WorkflowStore {
             let stored = instance.isEnded ? state.instances.removeValue(forKey: instance.id)
                 : state.instances.updateValue(instance, forKey: instance.id)
             guard (stored?.version ?? -1) + 1 == instance.version,
-                  commit.deletedTasks.allSatisfy({ state.tasks[$0.id]?.version == $0.version })
+                  commit.settledTask.map({ settled in
+                      !commit.effects.contains(.deleteExternalTask(settled.id))
+                          || state.tasks[settled.id]?.version == settled.version
+                  }) ?? true
             else {
                 state.instances[instance.id] = stored
                 throw WorkflowError(.conflict, "Process instance \(instance.id) or one of its tasks was updated by "
                     + "another transaction")
             }
-            for (taskID, _) in commit.deletedTasks { state.removeTask(taskID, at: commit.time, incidentState: .resolved) }
-            for taskID in commit.cancelledTasks {
-                state.removeTask(taskID, at: commit.time, incidentState: .deleted)
-            }
-            for var task in commit.createdTasks {
-                task.sequence = sequence.wrappingAdd(1, ordering: .relaxed).newValue
-                state.tasks[task.id] = task
-                state.queue.file(task)
-            }
-            for task in commit.createdUserTasks { state.userTasks[task.id] = task }
-            for id in commit.deletedUserTasks { state.userTasks[id] = nil }
-            if !commit.resolvedExecutions.isEmpty {
-                let executions = Set(commit.resolvedExecutions)
-                state.removeIncidents(of: instance.id, at: commit.time, as: .resolved) {
-                    executions.contains($0.executionID)
+            // The step's effects in one pass; resolved incidents go before raised ones (a token that moved on
+            // and failed again has only its new incident).
+            var resolved: Set<String> = []
+            for effect in commit.effects {
+                switch effect {
+                case .deleteExternalTask(let id):
+                    state.removeTask(id, at: commit.time, incidentState: id == commit.settledTask?.id ? .resolved : .deleted)
+                case .createExternalTask(var task):
+                    task.sequence = sequence.wrappingAdd(1, ordering: .relaxed).newValue
+                    state.tasks[task.id] = task
+                    state.queue.file(task)
+                case .createUserTask(let task): state.userTasks[task.id] = task
+                case .deleteUserTask(let id): state.userTasks[id] = nil
+                case .resolveIncidents(let execution): resolved.insert(execution)
+                default: break
                 }
             }
-            for incident in commit.raisedIncidents { state.addIncident(incident) }
+            if !resolved.isEmpty {
+                state.removeIncidents(of: instance.id, at: commit.time, as: .resolved) { resolved.contains($0.executionID) }
+            }
+            for effect in commit.effects { if case .raiseIncident(let incident) = effect { state.addIncident(incident) } }
             state.reindexEvents(old: stored, new: instance)
             if instance.isEnded {
                 // Whatever the instance still waited on goes with it (its tokens name every task).

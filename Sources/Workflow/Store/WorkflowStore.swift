@@ -84,28 +84,21 @@ public protocol WorkflowStore: Sendable {
     func deleteHistory(of instanceIDs: [String]) async throws
 }
 
-/// One engine step, committed atomically.
+/// One engine step, committed atomically: the instance's new state and the effects of the step that reach its
+/// tables (tasks, user tasks, incidents, history), as the runtime produced them. The views below sort them out for
+/// a store; the embedded store walks `effects` once instead, so a step builds no arrays of its own.
 public struct InstanceCommit: Sendable {
     /// The instance's new state; its `version` is one more than the stored one (0 for a new instance).
     public var instance: ProcessInstance
-    public var createdTasks: [ExternalTask] = []
-    /// Settled tasks with the version they had when read; a different version is a conflict.
-    public var deletedTasks: [(id: String, version: Int)] = []
-    /// Tasks deleted without a version check (cancelled by the instance itself).
-    public var cancelledTasks: [String] = []
-    public var createdUserTasks: [UserTask] = []
-    public var deletedUserTasks: [String] = []
-    public var raisedIncidents: [Incident] = []
-    /// Executions whose incidents are resolved (applied before `raisedIncidents`).
-    public var resolvedExecutions: [String] = []
+    /// The step's effects. Effects that reach other instances (child instances, parents) are the engine's.
+    public var effects: [Effect] = []
+    /// The task the step settles, with the version it had when read: a different version is a conflict. Other
+    /// deleted tasks are cancelled by the instance itself (no version check).
+    public var settledTask: (id: String, version: Int)?
     /// The history record of a new instance.
     public var historicInstance: HistoricProcessInstance?
     /// How and when the instance ended, when it did in this step.
     public var historicEnd: (state: HistoricProcessInstance.State, at: Date)?
-    public var startedActivities: [HistoricActivityInstance] = []
-    public var endedActivities: [(id: String, at: Date, canceled: Bool)] = []
-    /// Variables of executions and scopes that ended in this step.
-    public var retiredVariables: [HistoricVariableInstance] = []
 
     /// When the step happened (incident resolution and end times).
     public var time: Date
@@ -113,6 +106,46 @@ public struct InstanceCommit: Sendable {
     public init(instance: ProcessInstance, time: Date) {
         self.instance = instance
         self.time = time
+    }
+
+    public var createdTasks: [ExternalTask] {
+        effects.compactMap { if case .createExternalTask(let task) = $0 { task } else { nil } }
+    }
+    /// Settled tasks with the version they had when read.
+    public var deletedTasks: [(id: String, version: Int)] {
+        guard let settledTask, effects.contains(.deleteExternalTask(settledTask.id)) else { return [] }
+        return [settledTask]
+    }
+    /// Tasks deleted without a version check (cancelled by the instance itself).
+    public var cancelledTasks: [String] {
+        effects.compactMap {
+            if case .deleteExternalTask(let id) = $0, id != settledTask?.id { id } else { nil }
+        }
+    }
+    public var createdUserTasks: [UserTask] {
+        effects.compactMap { if case .createUserTask(let task) = $0 { task } else { nil } }
+    }
+    public var deletedUserTasks: [String] {
+        effects.compactMap { if case .deleteUserTask(let id) = $0 { id } else { nil } }
+    }
+    public var raisedIncidents: [Incident] {
+        effects.compactMap { if case .raiseIncident(let incident) = $0 { incident } else { nil } }
+    }
+    /// Executions whose incidents are resolved (applied before `raisedIncidents`).
+    public var resolvedExecutions: [String] {
+        effects.compactMap { if case .resolveIncidents(let execution) = $0 { execution } else { nil } }
+    }
+    public var startedActivities: [HistoricActivityInstance] {
+        effects.compactMap { if case .activityStarted(let activity) = $0 { activity } else { nil } }
+    }
+    public var endedActivities: [(id: String, at: Date, canceled: Bool)] {
+        effects.compactMap { if case .activityEnded(let id, let at, let canceled) = $0 { (id, at, canceled) } else { nil } }
+    }
+    /// Variables of executions and scopes that ended in this step.
+    public var retiredVariables: [HistoricVariableInstance] {
+        effects.flatMap { effect -> [HistoricVariableInstance] in
+            if case .variablesRetired(let variables) = effect { variables } else { [] }
+        }
     }
 }
 
