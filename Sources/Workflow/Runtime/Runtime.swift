@@ -12,7 +12,7 @@ public struct Runtime: Sendable {
     let now: Date
     public internal(set) var effects: [Effect] = []
     /// Tokens to move, in order (a queue instead of recursion keeps long chains off the stack).
-    var pending: [String] = []
+    var pending = TokenQueue()
 
     /// The process graph, held once (reading it through `process` would copy the struct on every access).
     let definition: ProcessDefinition

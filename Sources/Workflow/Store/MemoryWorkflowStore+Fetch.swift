@@ -66,26 +66,30 @@ extension MemoryWorkflowStore {
 extension MemoryWorkflowStore.State {
     /// Locks up to `limit` of this partition's best fetchable tasks for the request.
     mutating func lock(_ request: FetchRequest, limit: Int, now: Date, into locked: inout [ExternalTask]) {
-        for id in take(request, limit: limit, now: now) {
+        take(request, limit: limit, now: now)
+        for id in taken {
             if let task = lockTask(id, request, now: now) { locked.append(task) }
         }
     }
 
     /// This partition's best fetchable task for the request (whose slots fit), left where it is.
     mutating func peek(_ request: FetchRequest, now: Date) -> (priority: Int64, sequence: Int64)? {
-        guard let id = take(request, limit: 1, now: now, acquiring: false).first, let task = tasks[id] else { return nil }
+        take(request, limit: 1, now: now, acquiring: false)
+        guard let id = taken.first, let task = tasks[id] else { return nil }
         queue.file(task)
         return (task.priority, task.sequence)
     }
 
     /// Takes the best tasks the request accepts whose slots fit (taking the slots too when `acquiring`); tasks of a
     /// full pool stay queued, so a pool's waiting tasks go in priority order as slots come back.
-    private mutating func take(_ request: FetchRequest, limit: Int, now: Date, acquiring: Bool = true) -> [String] {
-        guard queue.mayHaveWork(at: now) else { return [] }
+    /// The ids go to `taken`.
+    private mutating func take(_ request: FetchRequest, limit: Int, now: Date, acquiring: Bool = true) {
+        taken.removeAll(keepingCapacity: true)
+        guard queue.mayHaveWork(at: now) else { return }
         queue.promote(until: now, tasks: tasks)
         let instances = self.instances
         let slots = slotsRef
-        return queue.take(topics: request.topics.lazy.map(\.topicName), limit: limit, tasks: tasks) { task in
+        queue.take(topics: request.topics.lazy.map(\.topicName), limit: limit, tasks: tasks, into: &taken) { task in
             guard task.isFetchable(at: now), request.workerPool == nil || task.workerPool == request.workerPool,
                   let topic = request.topics.first(where: {
                 $0.topicName == task.topicName && Self.matches(task, $0, instances: instances)

@@ -29,6 +29,8 @@ public final class MemoryWorkflowStore: WorkflowStore {
         var closedIncidents: [HistoricIncident] = []
         /// Tasks a worker leased (a fetch, `lock`), as opposed to ones backing off after a failure.
         var leased: Set<String> = []
+        /// The ids a fetch takes from the queue, kept between fetches so taking allocates nothing.
+        var taken: [String] = []
     }
 
     /// One partition's tables behind their lock.

@@ -93,13 +93,14 @@ struct TaskQueue {
 
     /// Takes up to `limit` ready tasks of the topics, best first, that `accept` agrees to lock. Tasks it refuses
     /// (filtered out) stay queued.
-    /// (A topic named twice is looked at twice, which changes nothing.)
+    /// (A topic named twice is looked at twice, which changes nothing.) The ids are appended to `taken`.
     mutating func take(
-        topics: some Collection<String>, limit: Int, tasks: [String: ExternalTask], accept: (ExternalTask) -> Bool
-    ) -> [String] {
-        var taken: [String] = []
+        topics: some Collection<String>, limit: Int, tasks: [String: ExternalTask], into taken: inout [String],
+        accept: (ExternalTask) -> Bool
+    ) {
+        let start = taken.count
         var refused: [(heap: Int, entry: ReadyEntry)] = []
-        while taken.count < limit {
+        while taken.count - start < limit {
             var best: (heap: Int, entry: ReadyEntry)?
             for topic in topics {
                 guard let heap = readyIndex[topic], let top = readyHeaps[heap].min else { continue }
@@ -117,6 +118,14 @@ struct TaskQueue {
         }
         for (heap, entry) in refused { readyHeaps[heap].insert(entry) }
         readyEntries += refused.count
+    }
+
+    /// `take`, returning the ids.
+    mutating func take(
+        topics: some Collection<String>, limit: Int, tasks: [String: ExternalTask], accept: (ExternalTask) -> Bool
+    ) -> [String] {
+        var taken: [String] = []
+        take(topics: topics, limit: limit, tasks: tasks, into: &taken, accept: accept)
         return taken
     }
 
