@@ -15,6 +15,9 @@ public final class Engine: Sendable {
     let repository = Mutex(Repository())
     let waiters = FetchWaiters()
     let sightings = WorkerSightings()
+    /// Definitions by id as steps look them up, copied per shard (by instance id) so that steps on different cores
+    /// do not all meet on the repository's lock. Filled on a miss; emptied when the repository is reloaded.
+    let processCache = Sharded<[String: DeployedProcess]> { [:] }
 
     /// Deployed definitions, cached from the store.
     struct Repository {
@@ -62,6 +65,7 @@ public final class Engine: Sendable {
             deployments.forEach { repository.add($0) }
             repository.version = version
         }
+        processCache.forEach { $0.removeAll() }
     }
 
     /// Reloads the definitions if the store's deployments changed since they were loaded (another replica).
@@ -74,11 +78,14 @@ public final class Engine: Sendable {
         return true
     }
 
-    /// A definition by id, reloading the repository once when this replica does not know it yet.
-    func resolveProcess(id: String) async throws -> DeployedProcess {
-        if let process = repository.withLock({ $0.byID[id] }) { return process }
-        try await syncRepository()
-        return try process(id: id)
+    /// A definition by id (for a step of `instanceID`), reloading the repository once when this replica does not
+    /// know it yet.
+    func resolveProcess(id: String, for instanceID: String) async throws -> DeployedProcess {
+        if let process = processCache.withLock(instanceID, { $0[id] }) { return process }
+        if repository.withLock({ $0.byID[id] }) == nil { try await syncRepository() }
+        let process = try process(id: id)
+        processCache.withLock(instanceID) { $0[id] = process }
+        return process
     }
 
     func process(id: String) throws(WorkflowError) -> DeployedProcess {
@@ -100,7 +107,7 @@ public final class Engine: Sendable {
             preloaded = nil
             if read == nil { read = try await store.instance(instanceID) }
             guard let instance = read else { throw WorkflowError.instanceNotFound(instanceID) }
-            var runtime = Runtime(instance: instance, process: try await resolveProcess(id: instance.definitionID),
+            var runtime = Runtime(instance: instance, process: try await resolveProcess(id: instance.definitionID, for: instance.id),
                                   now: clock.now())
             try event(&runtime)
             do {
