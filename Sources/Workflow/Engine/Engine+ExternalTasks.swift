@@ -36,7 +36,8 @@ extension Engine {
         var ticket: UInt64?
         var first = true
         while true {
-            let epoch = waiters.epoch
+            // Read before looking at the store, for a fetch that may park (the others never wait on it).
+            let epoch = deadline == nil ? 0 : waiters.epoch
             if !first { now = clock.now() }
             first = false
             let locked = try await store.fetchAndLock(request, now: now)
