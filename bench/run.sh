@@ -12,10 +12,10 @@ bench/.venv/bin/pip install -q --disable-pip-version-check -r bench/requirements
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(swift --version 2>&1 | head -1)"
 echo "== Swift (release)"
-.build/release/WorkflowBench --corpus "$CORPUS" --instances "$INSTANCES" --repeat 3 --phases true --longpoll true
-.build/release/WorkflowBench --skip-parse true --instances "$INSTANCES" --batch 10 | grep "instances/s"
+.build/release/WorkflowBench --corpus "$CORPUS" --instances "$INSTANCES" --repeat 3 --rounds 3 --phases true --longpoll true
+.build/release/WorkflowBench --skip-parse true --instances "$INSTANCES" --batch 10 --rounds 3 | grep "instances"
 echo "== SpiffWorkflow $(bench/.venv/bin/python -c 'import importlib.metadata as m; print(m.version("SpiffWorkflow"))')"
-bench/.venv/bin/python bench/spiff_bench.py --corpus "$CORPUS" --instances 5000 --repeat 3
+bench/.venv/bin/python bench/spiff_bench.py --corpus "$CORPUS" --instances 5000 --repeat 3 --rounds 3
 
 # Redis: fetch-and-lock latency and the engine's memory as the queue grows (1k, 100k, 1M waiting tasks), on a
 # throwaway redis-server (no persistence) started here and stopped at the end. SCALE_SIZES overrides the sizes.
