@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Synchronization
 import Testing
 
 @testable import Workflow
@@ -9,6 +11,18 @@ struct IDGeneratorTests {
         #expect(Set(ids).count == ids.count)
         #expect(ids.allSatisfy { $0.utf8.count == 15 && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } })
         #expect(Set(ids.map { $0.prefix(6) }).count > 99_000, "random-looking, no shared visible prefix")
+    }
+
+    @Test func idsDrawnOnManyThreadsAtOnceAreUnique() {
+        // Each thread draws from its own block of the counter; blocks must never overlap.
+        let drawn = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            let ids = (0..<5_000).map { _ in IDGenerator.next() }
+            drawn.withLock { $0 += ids }
+        }
+        let ids = drawn.withLock { $0 }
+        #expect(ids.count == 40_000)
+        #expect(Set(ids).count == ids.count)
     }
 
     @Test func formatIsInjective() {
