@@ -5,10 +5,10 @@ import Foundation
 ///
 /// History only grows, and every instance adds to it, so recording must not cost what a table keyed by every
 /// instance ever run costs: a hash insert into an ever larger (and colder) table, its rehashing as it doubles, and a
-/// heap block per record. Here an instance's record and its activities are appended to two arrays (an instance's
-/// activities are chained by index, in start order); a step finds the record of a running instance through a small
-/// table of running instances only, which stays in cache. The table of every record by id, which queries need, is
-/// brought up to date when a query asks, so each record is indexed once, off the engine's path.
+/// heap block per record. Here an instance's record and its activities are appended to two chunked logs (an
+/// instance's activities are chained by index, in start order); a step finds the record of a running instance
+/// through a small table of running instances only, which stays in cache. The table of every record by id, which
+/// queries need, is brought up to date when a query asks, so each record is indexed once, off the engine's path.
 struct HistoryLog {
     /// An instance's record and where its activities are.
     struct Entry {
