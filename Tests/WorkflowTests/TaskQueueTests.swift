@@ -50,6 +50,26 @@ struct TaskQueueTests {
         #expect(queue.take(topics: ["t"], limit: 5, tasks: tasks) { _ in true } == ["live"])
     }
 
+    @Test func aTaskWithTwoLiveEntriesIsTakenOnce() {
+        var queue = TaskQueue()
+        var tasks: [String: ExternalTask] = [:]
+        var expired = task("expired", sequence: 1)
+        expired.lock(for: "w", until: now)
+        tasks[expired.id] = expired
+        queue.file(expired)
+        queue.promote(until: now.addingTimeInterval(1), tasks: tasks)  // ready again, its lock time still set
+        // Enough stale entries to make the rebuild run: it files the expired task in the delayed heap once more.
+        for index in 0..<100 {
+            var gone = task("gone\(index)", sequence: Int64(10 + index))
+            gone.lock(for: "w", until: now.addingTimeInterval(3_600))
+            queue.file(gone)
+        }
+        queue.compactDelayed(tasks: tasks)
+        #expect(queue.delayedEntries == 1)
+        queue.promote(until: now.addingTimeInterval(1), tasks: tasks)
+        #expect(queue.take(topics: ["t"], limit: 5, tasks: tasks) { _ in true } == ["expired"], "once, not twice")
+    }
+
     @Test func readyTasksGoByPriorityThenAge() {
         var queue = TaskQueue()
         var tasks: [String: ExternalTask] = [:]

@@ -34,12 +34,9 @@ extension Engine {
         sightings.saw(request.workerID, topics: request.topics.lazy.map(\.topicName), at: now)
         var topics: Set<String> = []  // built for the first wait
         var ticket: UInt64?
-        var first = true
         while true {
             // Read before looking at the store, for a fetch that may park (the others never wait on it).
             let epoch = deadline == nil ? 0 : waiters.epoch
-            if !first { now = clock.now() }
-            first = false
             let locked = try await store.fetchAndLock(request, now: now)
             if !locked.isEmpty {
                 announceExpiries(of: locked, now: now)
@@ -70,6 +67,7 @@ extension Engine {
             if ticket == nil { ticket = waiters.ticket() }
             await waiters.wait(ticket: ticket, topics: topics, for: wait, since: epoch)
             if Task.isCancelled { return [] }
+            now = clock.now()
         }
     }
 

@@ -103,10 +103,7 @@ public final class MemoryWorkflowStore: WorkflowStore {
             let stored = instance.isEnded ? state.instances.removeValue(forKey: instance.id)
                 : state.instances.updateValue(instance, forKey: instance.id)
             guard (stored?.version ?? -1) + 1 == instance.version,
-                  commit.settledTask.map({ settled in
-                      !commit.effects.contains(.deleteExternalTask(settled.id))
-                          || state.tasks[settled.id]?.version == settled.version
-                  }) ?? true
+                  commit.settledDeletion.map({ state.tasks[$0.id]?.version == $0.version }) ?? true
             else {
                 state.instances[instance.id] = stored
                 throw WorkflowError(.conflict, "Process instance \(instance.id) or one of its tasks was updated by "

@@ -72,8 +72,8 @@ struct TaskQueue {
     /// there that goes stale when the task is settled, and would otherwise stay until its lock time passed: that
     /// is throughput times lock duration (a million entries at 10,000 tasks/s and 100 s locks), all of it memory
     /// the heap keeps touching. A task has at most one live entry, so beyond twice the partition's tasks most
-    /// are stale. (A task that was promoted meanwhile may get a second entry; entries are checked against the
-    /// task's version when popped, so that one goes stale at the next change.)
+    /// are stale. (A task whose lock ran out and which was promoted already gets a second entry: `take` hands a
+    /// task out once per call, and its lock bumps the version, which makes the other entry stale.)
     mutating func compactDelayed(tasks: [String: ExternalTask]) {
         guard delayed.count > 2 * tasks.count + 64 else { return }
         delayed = Heap(tasks.values.lazy.compactMap { task in
@@ -109,7 +109,9 @@ struct TaskQueue {
             guard let (heap, entry) = best else { break }
             readyHeaps[heap].removeMin()
             readyEntries -= 1
-            guard let task = tasks[entry.taskID], task.version == entry.version else { continue }
+            guard let task = tasks[entry.taskID], task.version == entry.version,
+                  !taken[start...].contains(entry.taskID)  // a second live entry (see `compactDelayed`)
+            else { continue }
             if accept(task) {
                 taken.append(entry.taskID)
             } else {

@@ -111,11 +111,13 @@ public struct InstanceCommit: Sendable {
     public var createdTasks: [ExternalTask] {
         effects.compactMap { if case .createExternalTask(let task) = $0 { task } else { nil } }
     }
-    /// Settled tasks with the version they had when read.
-    public var deletedTasks: [(id: String, version: Int)] {
-        guard let settledTask, effects.contains(.deleteExternalTask(settledTask.id)) else { return [] }
-        return [settledTask]
+    /// The settled task, when the step deletes it: what the version check covers.
+    public var settledDeletion: (id: String, version: Int)? {
+        guard let settledTask, effects.contains(.deleteExternalTask(settledTask.id)) else { return nil }
+        return settledTask
     }
+    /// Settled tasks with the version they had when read.
+    public var deletedTasks: [(id: String, version: Int)] { settledDeletion.map { [$0] } ?? [] }
     /// Tasks deleted without a version check (cancelled by the instance itself).
     public var cancelledTasks: [String] {
         effects.compactMap {
