@@ -41,11 +41,13 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // One inline C function (the current core); no library to link.
+        .systemLibrary(name: "CCurrentCPU"),
         .target(name: "BPMN", dependencies: ["CLibXML2"], swiftSettings: swiftSettings),
         .target(
             name: "Workflow",
             dependencies: [
-                "BPMN",
+                "BPMN", "CCurrentCPU",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HeapModule", package: "swift-collections"),

@@ -38,12 +38,28 @@ struct FetchWaitersTests {
     @Test(.timeLimit(.minutes(1)))
     func aNoticeBeforeParkingIsNotLost() async {
         let waiters = FetchWaiters()
+        waiters.startWatching()  // as a fetch that may park does before its first look at the store
+        defer { waiters.stopWatching() }
         let epoch = waiters.epoch
         waiters.notify(topics: ["a"])  // nobody parked yet: only the epoch records it
         let started = ContinuousClock.now
         await waiters.wait(topics: ["a"], for: .seconds(30), since: epoch)
         #expect(ContinuousClock.now - started < .seconds(5), "the wait saw the notice and did not park")
         #expect(waiters.isEmpty)
+    }
+
+    @Test
+    func noticesWithNobodyWatchingLeaveTheEpochAlone() {
+        let waiters = FetchWaiters()
+        let before = waiters.epoch
+        waiters.notify(topics: ["a"])
+        waiters.expiring(topic: "a", after: .seconds(1))
+        waiters.notifyAll()
+        #expect(waiters.epoch == before, "no fetch may park: the shared counter is not written")
+        waiters.startWatching()
+        waiters.notify(topics: ["a"])
+        #expect(waiters.epoch != before, "a watching fetch sees the notice")
+        waiters.stopWatching()
     }
 
     @Test(.timeLimit(.minutes(1)))

@@ -34,8 +34,11 @@ extension Engine {
         sightings.saw(request.workerID, topics: request.topics.lazy.map(\.topicName), at: now)
         var topics: Set<String> = []  // built for the first wait
         var ticket: UInt64?
+        // Only a fetch that may park watches for notices (the others never wait on them).
+        if deadline != nil { waiters.startWatching() }
+        defer { if deadline != nil { waiters.stopWatching() } }
         while true {
-            // Read before looking at the store, for a fetch that may park (the others never wait on it).
+            // Read before looking at the store.
             let epoch = deadline == nil ? 0 : waiters.epoch
             let locked = try await store.fetchAndLock(request, now: now)
             if !locked.isEmpty {

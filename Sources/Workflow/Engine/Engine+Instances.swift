@@ -9,11 +9,16 @@ extension Engine {
         _ process: DeployedProcess, businessKey: String?, variables: [String: VariableValue],
         startNodeID: String? = nil, transient: Set<String> = [], instructions: [StartInstruction] = []
     ) async throws -> ProcessInstance {
+        let id = store.newInstanceID()
+        // The replica for the instance's partition, not the caller's (shared) definition.
+        let process = (try? await resolveProcess(id: process.id, for: id)) ?? process
         var runtime = instructions.isEmpty
             ? try Runtime.start(
-                process: process, businessKey: businessKey, variables: variables, startNodeID: startNodeID, now: clock.now())
+                id: id, process: process, businessKey: businessKey, variables: variables, startNodeID: startNodeID,
+                now: clock.now())
             : try Runtime.start(
-                process: process, businessKey: businessKey, variables: variables, instructions: instructions, now: clock.now())
+                id: id, process: process, businessKey: businessKey, variables: variables, instructions: instructions,
+                now: clock.now())
         runtime.forget(transient)
         try await commit(runtime, isNew: true)
         return runtime.instance

@@ -15,9 +15,12 @@ public final class Engine: Sendable {
     let repository = Mutex(Repository())
     let waiters = FetchWaiters()
     let sightings = WorkerSightings()
-    /// Definitions by id as steps look them up, copied per shard (by instance id) so that steps on different cores
-    /// do not all meet on the repository's lock. Filled on a miss; emptied when the repository is reloaded.
+    /// Definitions by id as steps look them up, per shard (by instance id) so that steps on different cores do not
+    /// all meet on the repository's lock. A shard holds its core class's replica (`replicas`). Filled on a miss;
+    /// emptied when the repository is reloaded.
     let processCache = Sharded<[String: DeployedProcess]> { [:] }
+    /// Per definition id, one replica per core class (`CoreAffinity`), shared by the shards of that class.
+    let replicas = Mutex<[String: [DeployedProcess?]]>([:])
 
     /// Deployed definitions, cached from the store.
     struct Repository {
@@ -66,6 +69,7 @@ public final class Engine: Sendable {
             repository.version = version
         }
         processCache.forEach { $0.removeAll() }
+        replicas.withLock { $0.removeAll() }
     }
 
     /// Reloads the definitions if the store's deployments changed since they were loaded (another replica).
@@ -83,9 +87,28 @@ public final class Engine: Sendable {
     func resolveProcess(id: String, for instanceID: String) async throws -> DeployedProcess {
         if let process = processCache.withLock(instanceID, { $0[id] }) { return process }
         if repository.withLock({ $0.byID[id] }) == nil { try await syncRepository() }
-        let process = try process(id: id)
+        let process = replica(of: try process(id: id), for: instanceID)
         processCache.withLock(instanceID) { $0[id] = process }
         return process
+    }
+
+    /// The replica of a definition for the core class of an instance's partition: the instance's steps run mostly
+    /// on that class's cores (`CoreAffinity`), so they retain objects no other core writes. With one class, or
+    /// when the resource cannot be parsed again, the definition itself.
+    private func replica(of process: DeployedProcess, for instanceID: String) -> DeployedProcess {
+        let classes = CoreAffinity.classes
+        guard classes > 1 else { return process }
+        let coreClass = IDGenerator.partition(of: instanceID) % classes
+        if let made = replicas.withLock({ $0[process.id]?[coreClass] }) { return made }
+        let bytes = repository.withLock { $0.deployments[process.deploymentID]?.resources[process.resourceName] }
+        let made = bytes.flatMap { process.replica(parsing: $0) } ?? process
+        return replicas.withLock { replicas in
+            var entry = replicas[process.id] ?? Array(repeating: nil, count: classes)
+            if let raced = entry[coreClass] { return raced }
+            entry[coreClass] = made
+            replicas[process.id] = entry
+            return made
+        }
     }
 
     func process(id: String) throws(WorkflowError) -> DeployedProcess {

@@ -8,8 +8,12 @@ import Synchronization
 /// waiters are resumed oldest ticket first, so the worker that has waited longest gets the first try at a task.
 /// Timeliness: a waiter's timer is shortened whenever a task of its topics gets a lock or back-off that ends
 /// sooner (`expiring`), so lock expiry and retry timeouts wake it without polling.
-/// No lost wake-ups: every notice bumps `epoch`; a fetch reads it before looking at the store and parks only if
-/// nothing was announced since (checked under the lock that notices take), else it looks again at once.
+/// No lost wake-ups: a fetch that may park counts itself in `watching` before it first looks at the store, and
+/// stays counted until it returns. While any fetch watches, every notice bumps `epoch`; a fetch reads it before
+/// looking at the store and parks only if nothing was announced since (checked under the lock that notices take),
+/// else it looks again at once. A notice that finds nobody watching does nothing: a fetch that starts watching
+/// after it looks at the store after the change (the notifier read the count after its commit, the fetch counted
+/// itself before its read), so the shared counter is not written on every commit of a busy engine.
 final class FetchWaiters: Sendable {
     private struct Waiter {
         let topics: Set<String>
@@ -23,6 +27,8 @@ final class FetchWaiters: Sendable {
     /// Parked waiters, readable without the lock so that a commit with nobody waiting pays nothing.
     private let parked = Atomic<Int>(0)
     private let changes = Atomic<UInt64>(0)
+    /// Fetches that may park, from before their first look at the store until they return.
+    private let watching = Atomic<Int>(0)
     /// At most this many requests may be parked at once (Camunda's queue capacity is 200; we allow more).
     let capacity = 10_000
 
@@ -31,8 +37,20 @@ final class FetchWaiters: Sendable {
     /// True when some fetch is parked.
     var isEmpty: Bool { parked.load(ordering: .sequentiallyConsistent) == 0 }
 
-    /// Read before a fetch looks at the store; pass it to `wait`.
+    /// Read before a fetch looks at the store, after `startWatching`; pass it to `wait`.
     var epoch: UInt64 { changes.load(ordering: .sequentiallyConsistent) }
+
+    /// A fetch that may park begins: notices count from now on. Pair with `stopWatching`.
+    func startWatching() { watching.wrappingAdd(1, ordering: .sequentiallyConsistent) }
+
+    func stopWatching() { watching.wrappingSubtract(1, ordering: .relaxed) }
+
+    /// Bumps the epoch when some fetch watches; false when none does (then nobody needs the notice).
+    private func announce() -> Bool {
+        guard watching.load(ordering: .sequentiallyConsistent) > 0 else { return false }
+        changes.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        return true
+    }
 
     /// A new request's place in the queue.
     func ticket() -> UInt64 { nextTicket.wrappingAdd(1, ordering: .relaxed).newValue }
@@ -45,6 +63,9 @@ final class FetchWaiters: Sendable {
     func wait(ticket: UInt64? = nil, topics: Set<String>, for duration: Duration, since epoch: UInt64? = nil) async {
         let id = ticket ?? self.ticket()
         guard duration > .zero else { return }
+        // A parked waiter watches too (a caller that read no epoch is still woken by notices).
+        startWatching()
+        defer { stopWatching() }
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let wakeAt = ContinuousClock.now + duration
@@ -84,8 +105,7 @@ final class FetchWaiters: Sendable {
 
     /// Resumes the waiters whose topics pass the filter, oldest ticket first; the filter is built only if any wait.
     private func resumeMatching(_ makeFilter: () -> (Set<String>) -> Bool) -> [UInt64] {
-        changes.wrappingAdd(1, ordering: .sequentiallyConsistent)
-        guard !isEmpty else { return [] }
+        guard announce(), !isEmpty else { return [] }
         let wanted = makeFilter()
         let woken = waiters.withLock { waiters -> [(UInt64, Waiter)] in
             let matching = waiters.filter { wanted($0.value.topics) }.sorted { $0.key < $1.key }
@@ -103,8 +123,7 @@ final class FetchWaiters: Sendable {
     /// A task of `topic` becomes fetchable again after `delay` (its lock or back-off ends then): waiters of that
     /// topic that would sleep longer wake at that time instead.
     func expiring(topic: String, after delay: Duration) {
-        changes.wrappingAdd(1, ordering: .sequentiallyConsistent)
-        guard !isEmpty else { return }
+        guard announce(), !isEmpty else { return }
         let at = ContinuousClock.now + delay
         let rearm = waiters.withLock { waiters -> [UInt64] in
             waiters.filter { $0.value.topics.contains(topic) && $0.value.wakeAt > at }.map(\.key)

@@ -58,6 +58,22 @@ public final class DeployedProcess: Sendable, Hashable {
         self.category = category
     }
 
+    /// An equal definition that shares no object with this one, parsed again from `bytes` (its BPMN resource), or
+    /// nil when they no longer hold it. The engine gives each group of cores its replica (`Engine.resolveProcess`):
+    /// every step retains the definition, its id string and its nodes, and reference counts that the cores of a
+    /// busy engine all write are its hottest cache lines.
+    func replica(parsing bytes: [UInt8]) -> DeployedProcess? {
+        guard let definitions = try? BPMNParser.parse(bytes, resourceName: resourceName),
+              let definition = definitions.processes.first(where: { $0.id == key }), definition == self.definition
+        else { return nil }
+        // Strings longer than 15 bytes are objects: copied into new storage, not retained.
+        func fresh(_ text: String) -> String { String(decoding: Array(text.utf8), as: UTF8.self) }
+        return DeployedProcess(
+            id: fresh(id), key: fresh(key), version: version, deploymentID: fresh(deploymentID),
+            resourceName: fresh(resourceName), definition: definition, tenantID: tenantID.map(fresh),
+            category: category.map(fresh))
+    }
+
     public static func == (left: DeployedProcess, right: DeployedProcess) -> Bool {
         left === right || (left.id == right.id && left.definition == right.definition)
     }

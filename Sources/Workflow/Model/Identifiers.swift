@@ -33,6 +33,12 @@ public enum IDGenerator {
         return format(permute(sequence), partition: Int(mix(sequence) >> 60), tag: tag)
     }
 
+    /// A new id in one of the current core's partitions (`CoreAffinity`), spread evenly among those.
+    static func nextNearCore() -> String {
+        let sequence = nextSequence()
+        return format(permute(sequence), partition: CoreAffinity.partition(spreading: mix(sequence)), tag: tag)
+    }
+
     /// Counter values are handed to each thread in blocks: one shared atomic add per block instead of one per id, so
     /// threads on different cores do not pass the counter's cache line back and forth on every id (an instance draws
     /// five or more). Blocks are disjoint, so ids stay unique.
@@ -43,16 +49,16 @@ public enum IDGenerator {
         return key
     }()
 
+    /// This thread's words: the block `[next, end)`, then a turn counter (`CoreAffinity.nextTurn`).
+    static func threadWords() -> UnsafeMutablePointer<UInt64> {
+        if let stored = pthread_getspecific(blockKey) { return stored.assumingMemoryBound(to: UInt64.self) }
+        let words = calloc(3, MemoryLayout<UInt64>.size)!.assumingMemoryBound(to: UInt64.self)
+        pthread_setspecific(blockKey, words)
+        return words
+    }
+
     static func nextSequence() -> UInt64 {
-        let block: UnsafeMutablePointer<UInt64>  // [next, end)
-        if let stored = pthread_getspecific(blockKey) {
-            block = stored.assumingMemoryBound(to: UInt64.self)
-        } else {
-            block = malloc(2 * MemoryLayout<UInt64>.size)!.assumingMemoryBound(to: UInt64.self)
-            block[0] = 0
-            block[1] = 0
-            pthread_setspecific(blockKey, block)
-        }
+        let block = threadWords()
         if block[0] == block[1] {
             block[0] = counter.wrappingAdd(blockSize, ordering: .relaxed).oldValue + 1
             block[1] = block[0] + blockSize

@@ -3,8 +3,8 @@ import Foundation
 
 /// Fetch-and-lock across the memory store's partitions.
 ///
-/// A plain fetch takes from the partitions round robin, each under its own lock: every partition hands out its
-/// oldest task first, but there is no order across partitions (Camunda promises none without `usePriority` or
+/// A plain fetch takes from the partitions in `CoreAffinity.fetchOrder` (its core's partitions first, in turn), each
+/// under its own lock: every partition hands out its oldest task first, but there is no order across partitions (Camunda promises none without `usePriority` or
 /// `sorting` either). A fetch with `usePriority` or a `sorting` keeps one order across all partitions: it peeks
 /// each partition's best task and locks the best of those, one at a time (a task taken meanwhile by another
 /// fetch just means another round). That costs a lock of every partition per task: under heavy in-process
@@ -15,10 +15,10 @@ extension MemoryWorkflowStore {
         if request.createTimeAscending == false { return lockNewestFirst(request, now: now) }
         var locked: [ExternalTask] = []
         if !request.usePriority, request.createTimeAscending == nil {
-            let start = nextPartition.wrappingAdd(1, ordering: .relaxed).oldValue
-            for offset in 0..<partitions.count where locked.count < request.maxTasks {
-                let partition = partitions[(start + offset) % partitions.count]
-                partition.state.withLock { $0.lock(request, limit: request.maxTasks - locked.count, now: now, into: &locked) }
+            for index in CoreAffinity.fetchOrder(partitions: partitions.count) where locked.count < request.maxTasks {
+                partitions[index].state.withLock {
+                    $0.lock(request, limit: request.maxTasks - locked.count, now: now, into: &locked)
+                }
             }
             return locked
         }

@@ -53,14 +53,16 @@ public final class MemoryWorkflowStore: WorkflowStore {
     let global = Mutex(Global())
     /// Task creation order across partitions (FIFO within a priority).
     let sequence = Atomic<Int64>(0)
-    /// Where the next plain fetch starts, so partitions are served round robin.
-    let nextPartition = Atomic<Int>(0)
 
     public init() {
         partitions = (0..<IDGenerator.partitions).map { [slots] _ in Partition(slots: slots) }
     }
 
     func partition(of id: String) -> Partition { partitions[IDGenerator.partition(of: id)] }
+
+    /// In a partition of the current core (`CoreAffinity`): the steps that start, fetch and complete it on this
+    /// core then touch tables the other cores do not write.
+    public func newInstanceID() -> String { IDGenerator.nextNearCore() }
 
     /// Runs `body` on every partition in turn (each under its own lock) and joins the results.
     func gather<T: Sendable>(_ body: (inout State) -> [T]) -> [T] {

@@ -8,6 +8,10 @@ import Foundation
 /// settles, its incidents and history); a fetch is one `fetchAndLock` call. Nothing is read-modified-written
 /// across several calls: tasks change only through `updateExternalTask`, a compare-and-set on their version.
 public protocol WorkflowStore: Sendable {
+    /// The id of an instance about to start: its partition character (`IDGenerator`) says where the instance and
+    /// its tasks will live. By default spread evenly over the partitions.
+    func newInstanceID() -> String
+
     // MARK: Repository
     func saveDeployment(_ deployment: Deployment) async throws
     func deployments() async throws -> [Deployment]
@@ -82,6 +86,10 @@ public protocol WorkflowStore: Sendable {
     /// Forgets ended instances' history: their records, activities and closed incidents (a cascading deployment
     /// delete). Running instances are not touched.
     func deleteHistory(of instanceIDs: [String]) async throws
+}
+
+extension WorkflowStore {
+    public func newInstanceID() -> String { IDGenerator.next() }
 }
 
 /// One engine step, committed atomically: the instance's new state and the effects of the step that reach its
