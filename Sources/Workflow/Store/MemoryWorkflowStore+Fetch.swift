@@ -16,9 +16,7 @@ extension MemoryWorkflowStore {
         var locked: [ExternalTask] = []
         if !request.usePriority, request.createTimeAscending == nil {
             for index in CoreAffinity.fetchOrder(partitions: partitions.count) where locked.count < request.maxTasks {
-                partitions[index].state.withLock {
-                    $0.lock(request, limit: request.maxTasks - locked.count, now: now, into: &locked)
-                }
+                withPartition(index) { $0.lock(request, limit: request.maxTasks - locked.count, now: now, into: &locked) }
             }
             return locked
         }

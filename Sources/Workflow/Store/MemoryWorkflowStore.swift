@@ -50,12 +50,21 @@ public final class MemoryWorkflowStore: WorkflowStore {
 
     let slots = SlotPoolTable()
     let partitions: [Partition]
+    /// The same partitions, unretained (the store owns them through `partitions`): a fetch visits several, and
+    /// retaining each would write its reference count from every core that fetches.
+    let unretained: [Unmanaged<Partition>]
     let global = Mutex(Global())
     /// Task creation order across partitions (FIFO within a priority).
     let sequence = Atomic<Int64>(0)
 
     public init() {
         partitions = (0..<IDGenerator.partitions).map { [slots] _ in Partition(slots: slots) }
+        unretained = partitions.map { Unmanaged.passUnretained($0) }
+    }
+
+    /// Runs `body` on partition `index` under its lock, without retaining the partition.
+    func withPartition(_ index: Int, _ body: (inout sending State) -> Void) {
+        unretained[index]._withUnsafeGuaranteedRef { partition in partition.state.withLock { body(&$0) } }
     }
 
     func partition(of id: String) -> Partition { partitions[IDGenerator.partition(of: id)] }
