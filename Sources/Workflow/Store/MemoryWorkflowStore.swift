@@ -31,6 +31,19 @@ public final class MemoryWorkflowStore: WorkflowStore {
         var leased: Set<String> = []
         /// The ids a fetch takes from the queue, kept between fetches so taking allocates nothing.
         var taken: [String] = []
+        /// The last task creation number handed out here (`nextSequence`).
+        var lastSequence: Int64 = 0
+
+        /// Task creation order (FIFO within a priority, across partitions): nanoseconds of the monotonic clock,
+        /// strictly increasing within the partition. Tasks created one after another, in any partitions, get
+        /// increasing numbers (a step takes far longer than a nanosecond), and no counter is written by every
+        /// core. The engine's own clock may stand still (tests), this one does not.
+        mutating func nextSequence() -> Int64 {
+            var now = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &now)
+            lastSequence = max(lastSequence + 1, Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec))
+            return lastSequence
+        }
     }
 
     /// One partition's tables behind their lock.
@@ -54,8 +67,6 @@ public final class MemoryWorkflowStore: WorkflowStore {
     /// retaining each would write its reference count from every core that fetches.
     let unretained: [Unmanaged<Partition>]
     let global = Mutex(Global())
-    /// Task creation order across partitions (FIFO within a priority).
-    let sequence = Atomic<Int64>(0)
 
     public init() {
         partitions = (0..<IDGenerator.partitions).map { [slots] _ in Partition(slots: slots) }
@@ -128,7 +139,7 @@ public final class MemoryWorkflowStore: WorkflowStore {
                 case .deleteExternalTask(let id):
                     state.removeTask(id, at: commit.time, incidentState: id == commit.settledTask?.id ? .resolved : .deleted)
                 case .createExternalTask(var task):
-                    task.sequence = sequence.wrappingAdd(1, ordering: .relaxed).newValue
+                    task.sequence = state.nextSequence()
                     state.tasks[task.id] = task
                     state.queue.file(task)
                 case .createUserTask(let task): state.userTasks[task.id] = task
