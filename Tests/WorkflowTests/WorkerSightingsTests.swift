@@ -18,6 +18,21 @@ struct WorkerSightingsTests {
         #expect(sightings.workers(within: 300, now: now, pools: pools)[.ioIntensive] == 2)
     }
 
+    @Test func aSightingWithinTheResolutionIsNotWrittenAgainButALaterOneIs() {
+        let sightings = WorkerSightings()
+        let start = Date(timeIntervalSince1970: 1_000_000)
+        sightings.saw("w", topic: "t", at: start)
+        sightings.saw("w", topic: "t", at: start.addingTimeInterval(0.5))  // kept at `start`
+        let window = WorkerSightings.retention
+        #expect(sightings.workers(within: 10, now: start.addingTimeInterval(10.2), pools: [:]).isEmpty,
+                "the sighting half a second later was not recorded")
+        sightings.saw("w", topic: "t", at: start.addingTimeInterval(1.5))
+        #expect(sightings.workers(within: 10, now: start.addingTimeInterval(10.2), pools: [:])[.generalPurpose] == 1)
+        // Another topic or worker in between is recorded at once.
+        sightings.saw("w", topic: "u", at: start.addingTimeInterval(1.6))
+        #expect(sightings.workers(within: window, now: start.addingTimeInterval(1.6), pools: ["u": .cpuIntensive])[.cpuIntensive] == 1)
+    }
+
     /// Twenty thousand workers seen once, then one more sighting each minute: the old ones go once past the
     /// retention, and the new ones stay.
     @Test func manyWorkersArePrunedAfterTheRetention() {

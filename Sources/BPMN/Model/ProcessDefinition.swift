@@ -23,6 +23,8 @@ public final class ProcessDefinition: Sendable, Hashable {
     private let scopeChildren: [String: [String]]
     /// The none start event per scope ("" for the process).
     private let noneStarts: [String: String]
+    /// The process's own none start event, looked up on every start.
+    private let processNoneStart: FlowNode?
     /// Each node's outgoing flows in document order, resolved once (the runtime asks on every step).
     private let outgoingFlows: [String: [SequenceFlow]]
 
@@ -48,6 +50,7 @@ public final class ProcessDefinition: Sendable, Hashable {
         }
         scopeChildren = children
         noneStarts = starts
+        processNoneStart = starts[""].flatMap { nodes[$0] }
         outgoingFlows = nodes.mapValues { node in node.outgoing.compactMap { flows[$0] } }
     }
 
@@ -58,7 +61,8 @@ public final class ProcessDefinition: Sendable, Hashable {
 
     /// The none start event of a scope (the process or an embedded sub-process).
     public func noneStartEvent(in scope: String?) -> FlowNode? {
-        noneStarts[scope ?? ""].flatMap { nodes[$0] }
+        guard let scope else { return processNoneStart }
+        return noneStarts[scope].flatMap { nodes[$0] }
     }
 
     /// Message start events of the process, by message name.

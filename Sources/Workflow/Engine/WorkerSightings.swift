@@ -11,22 +11,34 @@ final class WorkerSightings: Sendable {
     struct Shard {
         var seen: [String: [String: Date]] = [:]
         var prunedAt = Date.distantPast
+        /// The last sighting recorded here: a worker seen again on the same topic within `resolution` is not
+        /// written again (a busy worker is seen on every fetch and every report: two table writes each).
+        var last: (worker: String, topic: String, at: Date)?
+
+        mutating func record(_ workerID: String, _ topic: String, _ now: Date) {
+            if let last, last.worker == workerID, last.topic == topic,
+               (0..<WorkerSightings.resolution).contains(now.timeIntervalSince(last.at)) { return }
+            seen[workerID, default: [:]][topic] = now
+            last = (workerID, topic, now)
+        }
     }
 
     private let shards = Sharded<Shard> { Shard() }
     /// Sightings older than this are forgotten.
     static let retention: TimeInterval = 300
+    /// How stale a recorded sighting may be (the scaler and dashboards count workers over a minute).
+    static let resolution: TimeInterval = 1
 
     func saw(_ workerID: String, topics: some Sequence<String>, at now: Date) {
         shards.withLock(workerID) { shard in
-            for topic in topics { shard.seen[workerID, default: [:]][topic] = now }
+            for topic in topics { shard.record(workerID, topic, now) }
             Self.prune(&shard, now: now)
         }
     }
 
     func saw(_ workerID: String, topic: String, at now: Date) {
         shards.withLock(workerID) { shard in
-            shard.seen[workerID, default: [:]][topic] = now
+            shard.record(workerID, topic, now)
             Self.prune(&shard, now: now)
         }
     }

@@ -31,6 +31,7 @@ extension Runtime {
     }
 
     mutating func subscribeBoundaryEvents(of tokenID: String, node: FlowNode) {
+        guard !node.boundaryEventIDs.isEmpty else { return }  // most activities have none: no lookup
         for boundary in definition.boundaryEvents(of: node.id) {
             guard case .boundaryEvent(let event) = boundary.kind else { continue }
             switch event.trigger {
