@@ -11,9 +11,9 @@ import Synchronization
 /// No lost wake-ups: a fetch that may park counts itself in `watching` before it first looks at the store, and
 /// stays counted until it returns. While any fetch watches, every notice bumps `epoch`; a fetch reads it before
 /// looking at the store and parks only if nothing was announced since (checked under the lock that notices take),
-/// else it looks again at once. A notice that finds nobody watching does nothing: a fetch that starts watching
-/// after it looks at the store after the change (the notifier read the count after its commit, the fetch counted
-/// itself before its read), so the shared counter is not written on every commit of a busy engine.
+/// else it looks again at once. A notice that finds nobody watching does nothing, and loses nothing: the notifier
+/// reads the count after its commit, a fetch counts itself before its first read, so a fetch it did not count
+/// sees the change in the store. A busy engine with no parked fetch then writes no shared counter per commit.
 final class FetchWaiters: Sendable {
     private struct Waiter {
         let topics: Set<String>
