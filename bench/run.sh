@@ -12,8 +12,11 @@ bench/.venv/bin/pip install -q --disable-pip-version-check -r bench/requirements
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(swift --version 2>&1 | head -1)"
 echo "== Swift (release)"
+# The host's core placement, before and after: four drivers share cache lines between the two cores.
+.build/release/WorkflowBench --only cores
 .build/release/WorkflowBench --corpus "$CORPUS" --instances "$INSTANCES" --repeat 3 --rounds 3 --phases true --longpoll true
 .build/release/WorkflowBench --skip-parse true --instances "$INSTANCES" --batch 10 --rounds 3 | grep "instances"
+.build/release/WorkflowBench --only cores
 echo "== SpiffWorkflow $(bench/.venv/bin/python -c 'import importlib.metadata as m; print(m.version("SpiffWorkflow"))')"
 bench/.venv/bin/python bench/spiff_bench.py --corpus "$CORPUS" --instances 5000 --repeat 3 --rounds 3
 

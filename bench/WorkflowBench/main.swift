@@ -4,6 +4,7 @@
 //   parse:     every well-formed .bpmn / .bpmn20.xml file of ../shared/bpmn-corpus through BPMNParser (MB/s)
 //   instances: bench/one-task.bpmn on the embedded store: start, fetchAndLock, complete (instances/s)
 //   runtime:   the pure state machine alone (no store), for the same process
+//   cores:     (`--only cores`) how long a cache line takes between two cores (to read the multi-driver figures)
 // Usage: WorkflowBench [--corpus DIR] [--instances N] [--repeat R] [--concurrency C] [--skip-parse true]
 //                      [--phases true] [--batch N] [--longpoll true] [--rounds R]
 //   --batch:    workers fetch up to N tasks per call (default 1)
@@ -201,6 +202,10 @@ func benchRuntime(_ options: Options) async throws {
 let options = Options(CommandLine.arguments)
 if !options.redisScale.isEmpty {
     try await benchRedisScale(options)
+    exit(0)
+}
+if options.only == "cores" {
+    benchCoreLatency()
     exit(0)
 }
 if options.only == "runtime" {
