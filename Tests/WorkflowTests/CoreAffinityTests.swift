@@ -21,11 +21,11 @@ struct CoreAffinityTests {
         }
     }
 
-    @Test func ownClassFirstExceptEverySixteenthTurnAndStartsRotate() {
+    @Test func ownClassFirstExceptEvery64thTurnAndStartsRotate() {
         let classes = CoreAffinity.classes
         var firstPartitions: Set<Int> = []
         var foreignFirst = 0
-        for _ in 0..<256 {
+        for _ in 0..<1024 {
             // The thread may move between cores between two calls: take the class the order was made for.
             let order = Array(CoreAffinity.fetchOrder(partitions: 16))
             firstPartitions.insert(order[0])
@@ -33,7 +33,7 @@ struct CoreAffinityTests {
             if order[0] % classes != home { foreignFirst += 1 }
         }
         if classes > 1 {
-            #expect((8...32).contains(foreignFirst), "about one turn in sixteen starts in another class: \(foreignFirst)")
+            #expect((8...32).contains(foreignFirst), "about one turn in 64 starts in another class: \(foreignFirst)")
         }
         #expect(firstPartitions.count == 16, "starts rotate over every partition: \(firstPartitions.sorted())")
     }

@@ -11,7 +11,7 @@ import Foundation
 ///
 /// The partitions form `classes` classes (`partition % classes`), one per core up to 4: an instance started on
 /// core `c` (`MemoryWorkflowStore.newInstanceID`) lives in a partition of class `c % classes`, spread evenly within
-/// it, and a plain fetch on that core looks in its own class first. Every sixteenth fetch of a thread looks in the
+/// it, and a plain fetch on that core looks in its own class first. Every 64th fetch of a thread looks in the
 /// other classes first, so a core's backlog never starves tasks filed by another core. At most 4 classes keep at
 /// least 4 partitions (locks) for the instances a single busy core starts. Which partition an instance lives in
 /// changes nothing else: any partition is valid. The Redis store keeps an even spread (its cost is the network,
@@ -32,13 +32,16 @@ enum CoreAffinity {
     }
 
     /// The partitions in the order a plain fetch on this thread visits them: its core's class first, starting at
-    /// the next partition in turn, then the other classes; every sixteenth turn the other classes first.
+    /// the next partition in turn, then the other classes; every 64th turn the other classes first.
     static func fetchOrder(partitions count: Int) -> FetchOrder {
         let turn = nextTurn()
         let perClass = count / classes
         let home = currentClass
-        let firstClass = classes > 1 && turn % 16 == 15 ? (home + 1) & (classes - 1) : home
-        return FetchOrder(start: firstClass + classes * (turn / 16 % perClass), classes: classes, count: count)
+        // Each turn starts one partition further along the home class; a foreign turn, further along the next.
+        let foreign = classes > 1 && turn % 64 == 63
+        let firstClass = foreign ? (home + 1) & (classes - 1) : home
+        let position = (foreign ? turn / 64 : turn) % perClass
+        return FetchOrder(start: firstClass + classes * position, classes: classes, count: count)
     }
 
     /// A per-thread counter (no shared write).
