@@ -20,6 +20,24 @@ echo "== Swift (release)"
 echo "== SpiffWorkflow $(bench/.venv/bin/python -c 'import importlib.metadata as m; print(m.version("SpiffWorkflow"))')"
 bench/.venv/bin/python bench/spiff_bench.py --corpus "$CORPUS" --instances 5000 --repeat 3 --rounds 3
 
+# The headline ratio with the two sides' rounds alternating (Swift, Spiff, Swift, Spiff, ...): this host's speed
+# changes from one minute to the next, and rounds taken side by side see the same host. Best of each side.
+ROUNDS="${HEADLINE_ROUNDS:-5}"
+echo "== Alternating rounds, $ROUNDS each: Swift instances (one and four drivers), then SpiffWorkflow"
+headline=$(mktemp)
+for round in $(seq 1 "$ROUNDS"); do
+  .build/release/WorkflowBench --skip-parse true --only instances --instances "$INSTANCES" \
+    | grep "^swift instances:" | tee -a "$headline"
+  bench/.venv/bin/python bench/spiff_bench.py --skip-parse --instances 5000 | grep "^spiff instances:" | tee -a "$headline"
+done
+awk '
+  /^swift instances:/ { split($0, f, "instances/s="); split(f[2], v, " "); c = ($0 ~ /concurrency=1 /) ? 1 : 4
+                        if (v[1] > best[c]) best[c] = v[1] }
+  /^spiff instances:/ { split($0, f, "instances/s="); if (f[2] + 0 > spiff) spiff = f[2] + 0 }
+  END { printf "headline best of %d alternating rounds: swift one driver %.1f, four drivers %.1f; spiff %.1f; ratio %.1fx (one driver %.1fx)\n",
+               '"$ROUNDS"', best[1], best[4], spiff, best[4] / spiff, best[1] / spiff }' "$headline"
+rm -f "$headline"
+
 # Redis: fetch-and-lock latency and the engine's memory as the queue grows (1k, 100k, 1M waiting tasks), on a
 # throwaway redis-server (no persistence) started here and stopped at the end. SCALE_SIZES overrides the sizes.
 if [ "${SKIP_REDIS:-}" != "1" ]; then
