@@ -60,6 +60,7 @@ let package = Package(
             dependencies: [
                 "Workflow", "CHiredis", "BPMN",
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -108,7 +109,13 @@ let package = Package(
         ),
         .testTarget(name: "BPMNTests", dependencies: ["BPMN"], swiftSettings: swiftSettings),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "BPMN", "Workers"], swiftSettings: swiftSettings),
-        .testTarget(name: "WorkersTests", dependencies: ["Workers", "Workflow", "BPMN"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WorkersTests",
+            dependencies: [
+                "Workers", "Workflow", "BPMN",
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "ReferenceWorkersTests", dependencies: ["ReferenceWorkers", "Workers", "Workflow"],
             swiftSettings: swiftSettings),

@@ -12,8 +12,14 @@ import Workflow
 public final class RESTTransport: ExternalTaskTransport {
     /// The REST root, e.g. `http://localhost:8080/engine-rest`.
     public let baseURL: String
-    private let client: HTTPClient
+    private let http: HTTP
     private let headers: HTTPHeaders
+
+    /// http: this module's lean HTTP/1.1 client; https: AsyncHTTPClient (TLS).
+    private enum HTTP {
+        case plain(HTTP1Client, pathPrefix: String)
+        case tls(HTTPClient)
+    }
 
     /// The HTTP client's event loops, shared by every transport of the process: half the cores, at least one
     /// (handlers and the runtime run on the other half). On 2 cores, one loop instead of two cut the workers' CPU
@@ -23,17 +29,28 @@ public final class RESTTransport: ExternalTaskTransport {
     /// `connections`: the most HTTP/1.1 connections kept to the engine (a long poll holds one per worker pool).
     public init(baseURL: String, connections: Int = 64, headers: [(String, String)] = []) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
-        configuration.timeout = .init(connect: .seconds(5))
-        client = HTTPClient(eventLoopGroupProvider: .shared(Self.eventLoops), configuration: configuration)
+        if let origin = PlainHTTPOrigin(self.baseURL) {
+            http = .plain(HTTP1Client(host: origin.host, port: origin.port, group: Self.eventLoops,
+                                      maxConnections: connections), pathPrefix: origin.path)
+        } else {
+            var configuration = HTTPClient.Configuration()
+            configuration.connectionPool = .init(
+                idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+            configuration.timeout = .init(connect: .seconds(5))
+            http = .tls(HTTPClient(eventLoopGroupProvider: .shared(Self.eventLoops), configuration: configuration))
+        }
         var all = HTTPHeaders([("Content-Type", "application/json"), ("Accept", "application/json")])
         all.add(contentsOf: headers)
         self.headers = all
     }
 
     /// Closes the connections; call once the worker has stopped.
-    public func shutdown() async throws { try await client.shutdown() }
+    public func shutdown() async throws {
+        switch http {
+        case .plain(let client, _): client.shutdown()
+        case .tls(let client): try await client.shutdown()
+        }
+    }
 
     public func fetchAndLock(_ fetch: WorkerFetch) async throws -> [WorkerTask] {
         var body: [String: ExpressionValue] = [
@@ -92,17 +109,13 @@ public final class RESTTransport: ExternalTaskTransport {
 
     /// `GET /worker-pool` (this server's, not Camunda's: nil against a Camunda engine, which answers 404).
     public func poolLoad(_ pool: WorkerPoolType) async throws -> PoolLoadReading? {
-        var request = HTTPClientRequest(url: baseURL + "/worker-pool")
-        request.headers = headers
-        let response: HTTPClientResponse
-        let bytes: ByteBuffer
+        let (status, bytes): (Int, ByteBuffer)
         do {
-            response = try await client.execute(request, timeout: .seconds(10))
-            bytes = try await response.body.collect(upTo: 1 << 20)
+            (status, bytes) = try await send(.GET, "/worker-pool", body: nil, timeout: .seconds(10))
         } catch {
             throw WorkerTransportError(.unavailable, "GET /worker-pool: \(error)")
         }
-        guard response.status == .ok, case .array(let pools)? = try? ExpressionValue.parseJSON(bytes.readableBytesView) else { return nil }
+        guard status == 200, case .array(let pools)? = try? ExpressionValue.parseJSON(bytes.readableBytesView) else { return nil }
         for entry in pools {
             guard let fields = entry.objectValue, fields["pool"]?.stringValue == pool.rawValue else { continue }
             return PoolLoadReading(queued: Int(fields["queued"]?.intValue ?? 0), inFlight: Int(fields["inFlight"]?.intValue ?? 0),
@@ -135,22 +148,15 @@ public final class RESTTransport: ExternalTaskTransport {
 
     /// POSTs JSON and returns the JSON answer (`.null` for 204); maps failures to `WorkerTransportError`.
     private func post(_ path: String, body: ExpressionValue, timeout: TimeAmount = .seconds(30)) async throws -> ExpressionValue {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = .POST
-        request.headers = headers
-        request.body = .bytes(ByteBuffer(bytes: body.jsonBytes))
-        let response: HTTPClientResponse
-        let bytes: ByteBuffer
+        let (status, bytes): (Int, ByteBuffer)
         do {
-            response = try await client.execute(request, timeout: timeout)
-            bytes = try await response.body.collect(upTo: 64 << 20)
+            (status, bytes) = try await send(.POST, path, body: ByteBuffer(bytes: body.jsonBytes), timeout: timeout)
         } catch is CancellationError {
             throw CancellationError()
         } catch {
             throw WorkerTransportError(.unavailable, "POST \(path): \(error)")
         }
         let json = bytes.readableBytes == 0 ? .null : (try? ExpressionValue.parseJSON(bytes.readableBytesView)) ?? .null
-        let status = response.status.code
         if (200..<300).contains(status) { return json }
         let message = json.objectValue?["message"]?.stringValue ?? "HTTP \(status)"
         let type = json.objectValue?["type"]?.stringValue ?? ""
@@ -161,6 +167,61 @@ public final class RESTTransport: ExternalTaskTransport {
         case 500 where type.hasSuffix("BadUserRequestException") || message.contains("locked by"):
             throw WorkerTransportError(.rejected, message)
         default: throw WorkerTransportError(.unavailable, "POST \(path): \(message)")
+        }
+    }
+
+    /// One request to `baseURL + path`: the status and the whole body.
+    private func send(_ method: HTTPMethod, _ path: String, body: ByteBuffer?, timeout: TimeAmount)
+        async throws -> (Int, ByteBuffer)
+    {
+        switch http {
+        case .plain(let client, let prefix):
+            let head = HTTPRequestHead(version: .http1_1, method: method, uri: prefix + path, headers: headers)
+            let response = try await client.execute(head, body: body, timeout: timeout)
+            return (response.status, response.body)
+        case .tls(let client):
+            var request = HTTPClientRequest(url: baseURL + path)
+            request.method = method
+            request.headers = headers
+            if let body { request.body = .bytes(body) }
+            let response = try await client.execute(request, timeout: timeout)
+            return (Int(response.status.code), try await response.body.collect(upTo: HTTP1ClientHandler.maxBody))
+        }
+    }
+}
+
+/// `http://host[:port][/path]`: what the lean client serves (nil for https and anything else).
+struct PlainHTTPOrigin: Equatable {
+    let host: String
+    let port: Int
+    let path: String
+
+    init(host: String, port: Int, path: String) {
+        self.host = host
+        self.port = port
+        self.path = path
+    }
+
+    init?(_ url: String) {
+        guard url.lowercased().hasPrefix("http://") else { return nil }
+        let rest = url.dropFirst("http://".count)
+        let authority = rest.prefix { $0 != "/" }
+        path = String(rest.dropFirst(authority.count))
+        guard !authority.isEmpty, !authority.contains("@") else { return nil }
+        if authority.hasPrefix("[") {
+            // [IPv6]:port
+            guard let close = authority.firstIndex(of: "]") else { return nil }
+            host = String(authority[authority.index(after: authority.startIndex)..<close])
+            let after = authority[authority.index(after: close)...]
+            guard after.isEmpty || after.hasPrefix(":") else { return nil }
+            guard let port = after.isEmpty ? 80 : Int(after.dropFirst()), (1...65535).contains(port) else { return nil }
+            self.port = port
+        } else {
+            let parts = authority.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count <= 2, !parts[0].isEmpty else { return nil }
+            host = String(parts[0])
+            guard let port = parts.count == 2 ? Int(parts[1]) : 80, (1...65535).contains(port) else { return nil }
+            self.port = port
         }
     }
 }
