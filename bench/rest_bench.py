@@ -28,6 +28,8 @@ import requests
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
+# The binary measured (another build can be compared in alternation: WORKFLOW_BIN=/path/to/workflow).
+BIN = os.environ.get("WORKFLOW_BIN", os.path.join(REPO, ".build/release/workflow"))
 
 
 def free_port():
@@ -69,7 +71,7 @@ def starter(url, count, results):
 def start_server(args):
     port = free_port()
     url = f"http://127.0.0.1:{port}/engine-rest"
-    server = subprocess.Popen([os.path.join(REPO, ".build/release/workflow"), "serve", "--host", "127.0.0.1", "--port",
+    server = subprocess.Popen([BIN, "serve", "--host", "127.0.0.1", "--port",
                                str(port), "--store", "redis", "--redis-url", args.redis, "--log-level", "error"],
                               cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -146,7 +148,7 @@ def bench_swift_workers(args, transport):
             return sum(pipe.execute())
         for n in range(args.workers):
             workers.append(subprocess.Popen(
-                [os.path.join(REPO, ".build/release/workflow"), "worker", "--example", "bench", "--transport", transport,
+                [BIN, "worker", "--example", "bench", "--transport", transport,
                  "--url", url, "--redis-url", args.redis, "--worker-id", f"swift-{n}", "--concurrency", "GENERAL=64",
                  "--long-poll", "1000", "--log-level", "error"],
                 cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))

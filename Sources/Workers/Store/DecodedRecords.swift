@@ -9,8 +9,9 @@ import Workflow
 /// there is nothing to invalidate: another replica's write changes the bytes, and the read decodes them.
 ///
 /// Decoding instance and task records with `JSONDecoder` was the largest cost of a task's fetch and complete in
-/// the engine (the fetch reads each task's instance for its variables, the complete reads both again). A task is
-/// fetched and completed moments apart, so even a small memo answers most reads. Bounded: at most `capacity`
+/// the engine (the fetch reads each task's instance for its variables, the complete reads both again). A record is
+/// written, fetched and completed moments apart, so even a small memo answers most reads: a written record goes in
+/// when decoding its bytes gives the written value back (`remember`). Bounded: at most `capacity`
 /// records of at most 16 KiB each, the oldest forgotten first, in 16 shards (one lock each) by the record's partition.
 final class DecodedRecords<Value: Sendable>: Sendable {
     private struct Shard {
@@ -57,7 +58,20 @@ final class DecodedRecords<Value: Sendable>: Sendable {
         }
     }
 
+    /// The value of the latest bytes seen for `id`, whatever Redis holds now: for a caller that checks versions
+    /// when it commits, and reads again on a conflict.
+    func latest(_ id: String) -> Value? { shard(id).shard.withLock { $0.entries[id]?.value } }
+
     func forget(_ id: String) { shard(id).shard.withLock { _ = $0.entries.removeValue(forKey: id) } }
+
+    /// Keeps a record this replica wrote. The caller vouches that decoding `json` gives `value` back exactly (a
+    /// debug build checks it), so the memo still holds only what decoding those bytes gives.
+    func remember(_ id: String, _ json: [UInt8], _ value: Value) where Value: Codable & Equatable {
+        guard json.count <= Self.maxRecordBytes else { return }
+        assert((try? JSONDecoder().decode(Value.self, from: Data(json))) == value,
+               "\(Value.self) \(id) does not decode back to the value written")
+        store(id, json: json, value: value)
+    }
 
     /// Decodes `json` into a value, or takes the one decoded from the same bytes before.
     func decode(_ id: String, _ json: [UInt8]) throws -> Value? where Value: Decodable {

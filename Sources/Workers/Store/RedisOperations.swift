@@ -32,10 +32,13 @@ struct RedisOperations {
 
     /// Writes a task's record and files it where it can be fetched: ready, delayed until its lock or back-off
     /// ends, or nowhere (no retries left, suspended). The lock overlay is cleared: the record holds the truth.
-    mutating func file(_ task: ExternalTask, signals channel: String) {
+    /// Files a task (record, version, queue entry) and returns its record's JSON.
+    @discardableResult
+    mutating func file(_ task: ExternalTask, signals channel: String) -> String {
         let member = Self.member(task)
         let score = String(-Double(task.priority))
-        hashSet("task", task.id, RedisWorkflowStore.encode(task))
+        let json = RedisWorkflowStore.encode(task)
+        hashSet("task", task.id, json)
         hashSet("tver", task.id, String(task.version))
         hashDelete("tlock", task.id)
         hashSet("tq", task.id, [task.topicName, score, member, task.slotPool ?? "", String(task.slots), task.workerPool.rawValue]
@@ -44,7 +47,7 @@ struct RedisOperations {
         guard (task.retries ?? 1) > 0, !task.suspended else {
             // Out of retries or suspended: neither queued nor leased in its worker pool's counts.
             arguments += ["R", "pl:" + task.workerPool.rawValue, task.id].map { Array($0.utf8) }
-            return
+            return json
         }
         if let until = task.lockExpirationTime {
             sortedSetAdd("delayed", RedisWorkflowStore.time(until), task.id)
@@ -53,6 +56,7 @@ struct RedisOperations {
             sortedSetAdd("pq:" + task.workerPool.rawValue, "0", task.id)
             publish(channel, task.topicName)
         }
+        return json
     }
 
     /// Publishes a message once the script's writes are done (parked fetches of every replica wake on it).

@@ -18,12 +18,15 @@ extension RedisWorkflowStore {
         var checks = [("iver", id, instance.version == 0 ? "" : String(instance.version - 1))]
         checks += commit.deletedTasks.map { ("tver", $0.id, String($0.version)) }
         var ops = RedisOperations()
+        var written: (instance: String?, tasks: [(ExternalTask, String)]) = (nil, [])
         if instance.isEnded {
             ops.hashDelete("inst", id)
             ops.hashDelete("iver", id)
         } else {
-            ops.hashSet("inst", id, Self.encode(instance))
+            let json = Self.encode(instance)
+            ops.hashSet("inst", id, json)
             ops.hashSet("iver", id, String(instance.version))
+            written.instance = json
         }
         for (taskID, _) in commit.deletedTasks {
             ops.dropTask(instance: id, task: taskID, incidentState: .resolved, at: commit.time)
@@ -33,7 +36,7 @@ extension RedisWorkflowStore {
         }
         for var task in commit.createdTasks {
             task.sequence = nextSequence(commit.time)
-            ops.file(task, signals: keys.signals)
+            written.tasks.append((task, ops.file(task, signals: keys.signals)))
             ops.setAdd("itasks:" + id, task.id)
         }
         for task in commit.createdUserTasks {
@@ -58,12 +61,13 @@ extension RedisWorkflowStore {
         }
         record(history: commit, into: &ops)
         try await apply(RedisKeys.partition(of: id), checks: checks, ops)
-        // Records that are gone need no memo. (A written record is not put in: the memo holds only what decoding
-        // those bytes gives, which for some values, such as a whole double in a JSON variable, is not the value
-        // that was written.)
+        // The next step reads what this one wrote: the memo keeps it, where decoding gives it back (a task always
+        // does; an instance unless a JSON variable holds a whole double). Records that are gone need no memo.
+        if let json = written.instance, instance.encodesLosslessly { decodedInstances.remember(id, Array(json.utf8), instance) }
+        for (task, json) in written.tasks { decodedTasks.remember(task.id, Array(json.utf8), task) }
         if instance.isEnded { decodedInstances.forget(id) }
-        for (taskID, _) in commit.deletedTasks { decodedTasks.forget(taskID) }
-        for taskID in commit.cancelledTasks { decodedTasks.forget(taskID) }
+        for (taskID, _) in commit.deletedTasks { decodedTasks.forget(taskID); leases.forget(taskID) }
+        for taskID in commit.cancelledTasks { decodedTasks.forget(taskID); leases.forget(taskID) }
     }
 
     private func index(events instance: ProcessInstance, into ops: inout RedisOperations) {

@@ -25,6 +25,7 @@ extension RedisWorkflowStore {
             var task = task
             task.workerID = request.workerID
             task.lockExpirationTime = expiries[task.topicName].flatMap { Self.date(Substring($0)) }
+            leases.keep(task)
             return task
         }
     }

@@ -26,7 +26,11 @@ extension RedisWorkflowStore {
         return try task(id, replies[0], version: replies[1], lock: replies[2])
     }
 
-    public func externalTaskWithInstance(_ id: String) async throws -> (ExternalTask, ProcessInstance?)? {
+    public func externalTaskWithInstance(_ id: String, mayBeStale: Bool) async throws -> (ExternalTask, ProcessInstance?)? {
+        // Settling a task this replica handed out: no round trip (the commit checks both versions).
+        if mayBeStale, let task = leases.take(id), let instance = decodedInstances.latest(task.processInstanceID) {
+            return (task, instance)
+        }
         let partition = RedisKeys.partition(of: id)
         let reply = try await redis.evaluate(
             RedisScripts.readTaskWithInstance, keys: [keys.route(partition)],
@@ -66,7 +70,7 @@ extension RedisWorkflowStore {
 
     public func updateExternalTask(_ task: ExternalTask, incident: IncidentChange, slots: SlotChange) async throws {
         var ops = RedisOperations()
-        ops.file(task, signals: keys.signals)
+        let json = ops.file(task, signals: keys.signals)
         ops.lease(slots, of: task)
         switch incident {
         case .none: break
@@ -77,6 +81,8 @@ extension RedisWorkflowStore {
         do {
             try await apply(RedisKeys.partition(of: task.id), checks: [("tver", task.id, String(task.version - 1))], ops)
             try await apply(slots, to: task)
+            decodedTasks.remember(task.id, Array(json.utf8), task)
+            leases.forget(task.id)
         } catch let error as WorkflowError where error.code == .conflict {
             guard try await externalTask(task.id) != nil else { throw WorkflowError.taskNotFound(task.id) }
             throw WorkflowError(.conflict, "External task \(task.id) was updated by another transaction")

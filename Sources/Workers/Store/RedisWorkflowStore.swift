@@ -21,6 +21,8 @@ public final class RedisWorkflowStore: WorkflowStore {
     /// Instance and task records decoded or written lately, by their exact JSON (`DecodedRecords`).
     let decodedInstances = DecodedRecords<ProcessInstance>(capacity: 8_192)
     let decodedTasks = DecodedRecords<ExternalTask>(capacity: 8_192)
+    /// The tasks this replica's fetches locked lately, as handed out (`RecentLeases`).
+    let leases = RecentLeases(capacity: 8_192)
 
     public init(_ redis: any RedisConnector, keys: RedisKeys = RedisKeys()) {
         self.redis = redis

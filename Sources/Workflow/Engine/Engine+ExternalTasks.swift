@@ -152,8 +152,9 @@ extension Engine {
         _ taskID: String, workerID: String?, verb: String, _ event: (inout Runtime) throws(WorkflowError) -> Void
     ) async throws -> ExternalTask {
         let workerID = try Self.required(workerID, "workerId")
-        for _ in 0..<20 {
-            guard let (task, instance) = try await store.externalTaskWithInstance(taskID) else {
+        for attempt in 0..<20 {
+            // The first try may start from what the store handed out or wrote lately: a conflict reads afresh.
+            guard let (task, instance) = try await store.externalTaskWithInstance(taskID, mayBeStale: attempt == 0) else {
                 throw WorkflowError.taskNotFound(taskID)
             }
             try checkOwner(task, workerID: workerID, verb: verb)

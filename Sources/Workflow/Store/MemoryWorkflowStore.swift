@@ -172,7 +172,7 @@ public final class MemoryWorkflowStore: WorkflowStore {
         partition(of: id).state.withLock { $0.tasks[id] }
     }
 
-    public func externalTaskWithInstance(_ id: String) async throws -> (ExternalTask, ProcessInstance?)? {
+    public func externalTaskWithInstance(_ id: String, mayBeStale: Bool) async throws -> (ExternalTask, ProcessInstance?)? {
         partition(of: id).state.withLock { state in state.tasks[id].map { ($0, state.instances[$0.processInstanceID]) } }
     }
 

@@ -27,8 +27,10 @@ public protocol WorkflowStore: Sendable {
     /// changed since it was read.
     func commit(_ commit: InstanceCommit) async throws
     func externalTask(_ id: String) async throws -> ExternalTask?
-    /// A task and its instance, read together (one round trip; what settling a task needs).
-    func externalTaskWithInstance(_ id: String) async throws -> (ExternalTask, ProcessInstance?)?
+    /// A task and its instance, read together (one round trip; what settling a task needs). `mayBeStale`: the caller
+    /// commits with the versions of what it gets and asks again (not stale) on a conflict, so the store may answer
+    /// from what it handed out or wrote lately, without a round trip.
+    func externalTaskWithInstance(_ id: String, mayBeStale: Bool) async throws -> (ExternalTask, ProcessInstance?)?
     /// Running instances by id, read together; missing ids are left out.
     func instances(ids: Set<String>) async throws -> [String: ProcessInstance]
     func externalTasks() async throws -> [ExternalTask]
@@ -90,6 +92,10 @@ public protocol WorkflowStore: Sendable {
 
 extension WorkflowStore {
     public func newInstanceID() -> String { IDGenerator.next() }
+
+    public func externalTaskWithInstance(_ id: String) async throws -> (ExternalTask, ProcessInstance?)? {
+        try await externalTaskWithInstance(id, mayBeStale: false)
+    }
 }
 
 /// One engine step, committed atomically: the instance's new state and the effects of the step that reach its

@@ -2,6 +2,7 @@
 import BPMN
 import Foundation
 import Logging
+import Synchronization
 import Testing
 import Workers
 import Workflow
@@ -100,6 +101,44 @@ struct ReplicaScenarios {
         #expect(refused?.code == .wrongWorker)
         try await a.complete(taken.task.id, workerID: "w2")
         #expect(try await a.store.externalTask(taken.task.id) == nil, "completed once, by the worker that holds it")
+
+        // The task changed since A handed it out (B extended the lock and set its retries): A's worker still
+        // completes it, with the instance as it is now.
+        let third = try await a.startProcessInstance(try a.latestProcess(key: "p"), businessKey: nil, variables: [:])
+        let held = try #require(try await a.fetchAndLock(again).first)
+        #expect(held.task.processInstanceID == third.id)
+        try await b.extendLock(held.task.id, workerID: "w2", newDuration: 120_000)
+        try await b.setRetries(held.task.id, retries: 7)
+        try await a.complete(held.task.id, workerID: "w2", variables: ["late": .boolean(true)])
+        #expect(try await a.store.externalTask(held.task.id) == nil)
+        #expect(try await b.processInstance(third.id).variables["late"] == .boolean(true))
+    }
+
+    /// Counts the round trips a Redis client makes.
+    final class CountingConnector: RedisConnector {
+        let base: any RedisConnector
+        let calls = Mutex(0)
+        init(_ base: any RedisConnector) { self.base = base }
+        var endpoints: [RedisEndpoint] { base.endpoints }
+        func pipeline(_ commands: [RedisCommand]) async throws -> [RedisReply] {
+            calls.withLock { $0 += 1 }
+            return try await base.pipeline(commands)
+        }
+        func loadScript(_ script: RedisScript) async throws { try await base.loadScript(script) }
+    }
+
+    @Test(.enabled(if: TestRedis.client != nil, "needs REDIS_URL"))
+    func completingATaskThisReplicaHandedOutIsOneRoundTrip() async throws {
+        let endpoint = try RedisEndpoint(url: ProcessInfo.processInfo.environment["REDIS_URL"] ?? "")
+        let counting = CountingConnector(RedisClient(endpoint))
+        let engine = Engine(store: RedisWorkflowStore(counting, keys: RedisKeys(namespace: "wf-test-\(IDGenerator.next()):")))
+        _ = try await engine.deploy(name: "one", resources: [.init(name: "p.bpmn", bytes: Array(Self.parallel.utf8))])
+        _ = try await engine.startProcessInstance(try engine.latestProcess(key: "p"), businessKey: nil, variables: [:])
+        let locked = try #require(try await Self.fetch(engine, "a"))
+        let before = counting.calls.withLock { $0 }
+        try await engine.complete(locked.task.id, workerID: "w", variables: ["done": .boolean(true)])
+        #expect(counting.calls.withLock { $0 } - before == 1, "the commit only: the task and its instance came from the fetch")
+        // Taken once: a task that is asked for again is read (here: it is gone).
+        await #expect(throws: WorkflowError.self) { try await engine.complete(locked.task.id, workerID: "w") }
     }
 }
-

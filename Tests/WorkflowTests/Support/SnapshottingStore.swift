@@ -32,8 +32,8 @@ final class SnapshottingStore: WorkflowStore {
     func deleteDeployment(_ id: String) async throws { try await base.deleteDeployment(id) }
     func externalTask(_ id: String) async throws -> ExternalTask? { try await base.externalTask(id) }
     func externalTasks() async throws -> [ExternalTask] { try await base.externalTasks() }
-    func externalTaskWithInstance(_ id: String) async throws -> (ExternalTask, ProcessInstance?)? {
-        guard let (task, instance) = try await base.externalTaskWithInstance(id) else { return nil }
+    func externalTaskWithInstance(_ id: String, mayBeStale: Bool) async throws -> (ExternalTask, ProcessInstance?)? {
+        guard let (task, instance) = try await base.externalTaskWithInstance(id, mayBeStale: mayBeStale) else { return nil }
         return (task, try instance.map(roundTrip))
     }
     func instances(ids: Set<String>) async throws -> [String: ProcessInstance] {
