@@ -32,18 +32,19 @@ struct RedisOperations {
 
     /// Writes a task's record and files it where it can be fetched: ready, delayed until its lock or back-off
     /// ends, or nowhere (no retries left, suspended). The lock overlay is cleared: the record holds the truth.
-    /// Files a task (record, version, queue entry) and returns its record's JSON.
+    /// Files a task (record, version, queue entry) and returns its record's JSON. `isNew`: a task created in this
+    /// step, which no queue or lock overlay holds yet.
     @discardableResult
-    mutating func file(_ task: ExternalTask, signals channel: String) -> String {
+    mutating func file(_ task: ExternalTask, isNew: Bool = false, signals channel: String) -> String {
         let member = Self.member(task)
         let score = String(-Double(task.priority))
         let json = RedisWorkflowStore.encode(task)
         hashSet("task", task.id, json)
         hashSet("tver", task.id, String(task.version))
-        hashDelete("tlock", task.id)
+        if !isNew { hashDelete("tlock", task.id) }
         hashSet("tq", task.id, [task.topicName, score, member, task.slotPool ?? "", String(task.slots), task.workerPool.rawValue]
             .joined(separator: "\u{1F}"))
-        unqueue(task.id)
+        if !isNew { unqueue(task.id) }
         guard (task.retries ?? 1) > 0, !task.suspended else {
             // Out of retries or suspended: neither queued nor leased in its worker pool's counts.
             arguments += ["R", "pl:" + task.workerPool.rawValue, task.id].map { Array($0.utf8) }

@@ -44,8 +44,8 @@ enum RedisScripts {
       end
     end
     local released = {}
-    local function unqueue(id)
-      local info = redis.call('HGET', p .. 'tq', id)
+    local function unqueue(id, info)
+      if info == nil then info = redis.call('HGET', p .. 'tq', id) end
       if info then
         local f = split(info)
         redis.call('ZREM', p .. 'ready:' .. f[1], f[3])
@@ -60,7 +60,7 @@ enum RedisScripts {
         if f[4] and f[4] ~= '' then table.insert(released, f[4] .. US .. id) end
         if f[6] then redis.call('ZREM', p .. 'pl:' .. f[6], id) end
       end
-      unqueue(id)
+      unqueue(id, info)
       redis.call('HDEL', p .. 'tq', id)
       redis.call('HDEL', p .. 'task', id)
       redis.call('HDEL', p .. 'tver', id)

@@ -36,7 +36,7 @@ extension RedisWorkflowStore {
         }
         for var task in commit.createdTasks {
             task.sequence = nextSequence(commit.time)
-            written.tasks.append((task, ops.file(task, signals: keys.signals)))
+            written.tasks.append((task, ops.file(task, isNew: true, signals: keys.signals)))
             ops.setAdd("itasks:" + id, task.id)
         }
         for task in commit.createdUserTasks {
@@ -51,11 +51,16 @@ extension RedisWorkflowStore {
             ops.closeIncidents(instance: id, mode: "e", value: execution, state: .resolved, at: commit.time)
         }
         for incident in commit.raisedIncidents { ops.addIncident(incident) }
-        ops.clearEvents(instance: id)
+        // A new instance (version 0: its iver is checked absent) has no indexed events, tasks or incidents yet.
+        let isNew = instance.version == 0
+        if !isNew { ops.clearEvents(instance: id) }
         if instance.isEnded {
-            ops.dropAllTasks(instance: id, at: commit.time)
-            ops.dropUserTasks(instance: id)
-            ops.closeIncidents(instance: id, mode: "a", value: "", state: .deleted, at: commit.time)
+            // Unless this very step filed something for it.
+            if !isNew || !commit.raisedIncidents.isEmpty || !commit.createdTasks.isEmpty || !commit.createdUserTasks.isEmpty {
+                ops.dropAllTasks(instance: id, at: commit.time)
+                ops.dropUserTasks(instance: id)
+                ops.closeIncidents(instance: id, mode: "a", value: "", state: .deleted, at: commit.time)
+            }
         } else {
             index(events: instance, into: &ops)
         }
