@@ -39,7 +39,9 @@ final class HTTP1Client: Sendable {
     /// closed meanwhile (it ended before any byte of the answer) is sent once more on a new connection.
     func execute(_ head: HTTPRequestHead, body: ByteBuffer?, timeout: TimeAmount) async throws -> HTTP1Response {
         var head = head
-        if !head.headers.contains(name: "Host") { head.headers.add(name: "Host", value: "\(host):\(port)") }
+        if !head.headers.contains(name: "Host") {
+            head.headers.add(name: "Host", value: host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)")
+        }
         head.headers.replaceOrAdd(name: "Content-Length", value: String(body?.readableBytes ?? 0))
         for attempt in 0..<2 {
             let (channel, reused) = try await connection()
@@ -141,5 +143,41 @@ final class HTTP1Client: Sendable {
         }
         for channel in idle { channel.close(promise: nil) }
         for waiter in waiting { waiter.resume(returning: nil) }
+    }
+}
+
+/// `http://host[:port][/path]`: what the lean client serves (nil for https and anything else).
+struct PlainHTTPOrigin: Equatable {
+    let host: String
+    let port: Int
+    let path: String
+
+    init(host: String, port: Int, path: String) {
+        self.host = host
+        self.port = port
+        self.path = path
+    }
+
+    init?(_ url: String) {
+        guard url.lowercased().hasPrefix("http://") else { return nil }
+        let rest = url.dropFirst("http://".count)
+        let authority = rest.prefix { $0 != "/" }
+        path = String(rest.dropFirst(authority.count))
+        guard !authority.isEmpty, !authority.contains("@") else { return nil }
+        if authority.hasPrefix("[") {
+            // [IPv6]:port
+            guard let close = authority.firstIndex(of: "]") else { return nil }
+            host = String(authority[authority.index(after: authority.startIndex)..<close])
+            let after = authority[authority.index(after: close)...]
+            guard after.isEmpty || after.hasPrefix(":") else { return nil }
+            guard let port = after.isEmpty ? 80 : Int(after.dropFirst()), (1...65535).contains(port) else { return nil }
+            self.port = port
+        } else {
+            let parts = authority.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count <= 2, !parts[0].isEmpty else { return nil }
+            host = String(parts[0])
+            guard let port = parts.count == 2 ? Int(parts[1]) : 80, (1...65535).contains(port) else { return nil }
+            self.port = port
+        }
     }
 }

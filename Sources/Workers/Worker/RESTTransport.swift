@@ -189,39 +189,3 @@ public final class RESTTransport: ExternalTaskTransport {
         }
     }
 }
-
-/// `http://host[:port][/path]`: what the lean client serves (nil for https and anything else).
-struct PlainHTTPOrigin: Equatable {
-    let host: String
-    let port: Int
-    let path: String
-
-    init(host: String, port: Int, path: String) {
-        self.host = host
-        self.port = port
-        self.path = path
-    }
-
-    init?(_ url: String) {
-        guard url.lowercased().hasPrefix("http://") else { return nil }
-        let rest = url.dropFirst("http://".count)
-        let authority = rest.prefix { $0 != "/" }
-        path = String(rest.dropFirst(authority.count))
-        guard !authority.isEmpty, !authority.contains("@") else { return nil }
-        if authority.hasPrefix("[") {
-            // [IPv6]:port
-            guard let close = authority.firstIndex(of: "]") else { return nil }
-            host = String(authority[authority.index(after: authority.startIndex)..<close])
-            let after = authority[authority.index(after: close)...]
-            guard after.isEmpty || after.hasPrefix(":") else { return nil }
-            guard let port = after.isEmpty ? 80 : Int(after.dropFirst()), (1...65535).contains(port) else { return nil }
-            self.port = port
-        } else {
-            let parts = authority.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count <= 2, !parts[0].isEmpty else { return nil }
-            host = String(parts[0])
-            guard let port = parts.count == 2 ? Int(parts[1]) : 80, (1...65535).contains(port) else { return nil }
-            self.port = port
-        }
-    }
-}
