@@ -157,6 +157,8 @@ extension Engine {
             guard let (task, instance) = try await store.externalTaskWithInstance(taskID, mayBeStale: attempt == 0) else {
                 throw WorkflowError.taskNotFound(taskID)
             }
+            // The first read may have been stale: another worker's lock is judged on a fresh one.
+            if task.workerID != workerID, attempt == 0 { continue }
             try checkOwner(task, workerID: workerID, verb: verb)
             do {
                 try await step(task.processInstanceID, deletedTask: (task.id, task.version), preloaded: instance, event)

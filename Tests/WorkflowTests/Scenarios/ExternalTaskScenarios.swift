@@ -140,8 +140,9 @@ struct ExternalTaskScenarios {
     func longPollIsAnsweredWhenATaskArrives(kind: StoreKind) async throws {
         let engine = Engine(store: kind.make())
         _ = try await engine.deploy(name: "t", resources: [.init(name: "one.bpmn", bytes: Array(Self.one.utf8))])
+        // A lock long enough to outlast a loaded test run: the second fetch must find nothing to re-lock.
         let request = FetchRequest(workerID: "w", maxTasks: 1, usePriority: false,
-                                   topics: [.init(topicName: "work", lockDuration: 1000)])
+                                   topics: [.init(topicName: "work", lockDuration: 60_000)])
         let began = Date()
         async let fetched = engine.fetchAndLock(request, asyncResponseTimeout: 10_000)
         try await Task.sleep(for: .milliseconds(50))

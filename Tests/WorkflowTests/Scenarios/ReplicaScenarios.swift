@@ -102,6 +102,16 @@ struct ReplicaScenarios {
         try await a.complete(taken.task.id, workerID: "w2")
         #expect(try await a.store.externalTask(taken.task.id) == nil, "completed once, by the worker that holds it")
 
+        // A's lease went stale and the new holder reports through A: A judges the owner on a fresh read.
+        let fourth = try await a.startProcessInstance(try a.latestProcess(key: "p"), businessKey: nil, variables: [:])
+        let first = try #require(try await a.fetchAndLock(short).first)
+        #expect(first.task.processInstanceID == fourth.id)
+        try await Task.sleep(for: .milliseconds(120))
+        let holder = try #require(try await b.fetchAndLock(again).first)
+        #expect(holder.task.id == first.task.id)
+        try await a.complete(holder.task.id, workerID: "w2")
+        #expect(try await a.store.externalTask(holder.task.id) == nil)
+
         // The task changed since A handed it out (B extended the lock and set its retries): A's worker still
         // completes it, with the instance as it is now.
         let third = try await a.startProcessInstance(try a.latestProcess(key: "p"), businessKey: nil, variables: [:])
