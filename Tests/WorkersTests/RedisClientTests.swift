@@ -21,6 +21,32 @@ struct RedisClientTests {
         #expect(SHA1.hex(Array(String(repeating: "a", count: 1000).utf8)) == "291e9a6c66994949b57ba5e650361e98fc36b1ba")
     }
 
+    @Test func commandsAreWrittenAsRESP() {
+        var resp: [UInt8] = []
+        let command = RedisCommand(bytes: [Array("SET".utf8), [], Array("a\r\nb".utf8)])
+        command.writeRESP(into: &resp)
+        #expect(String(decoding: resp, as: UTF8.self) == "*3\r\n$3\r\nSET\r\n$0\r\n\r\n$4\r\na\r\nb\r\n")
+        #expect(command.respSize >= resp.count)
+    }
+
+    @Test(.enabled(if: url != nil, "needs REDIS_URL (scripts/test.sh starts a redis-server)"))
+    func argumentsOfAnyBytesAndSizeGoThrough() async throws {
+        let client = RedisClient(try RedisEndpoint(url: Self.url!), threads: 1)
+        let key = "wf-test-resp-" + UUID().uuidString
+        let big = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let replies = try await client.pipeline([
+            RedisCommand(bytes: [Array("SET".utf8), Array(key.utf8), []]), RedisCommand("GET", key),
+            RedisCommand(bytes: [Array("SET".utf8), Array(key.utf8), Array("*1\r\n$3\r\nGET\r\n".utf8)]),
+            RedisCommand("GET", key),
+            RedisCommand(bytes: [Array("SET".utf8), Array(key.utf8), big]), RedisCommand("GET", key),
+            RedisCommand("DEL", key),
+        ])
+        #expect(replies[1] == .bulk([]), "an empty argument")
+        #expect(replies[3] == .bulk(Array("*1\r\n$3\r\nGET\r\n".utf8)), "RESP inside an argument is data")
+        #expect(replies[5] == .bulk(big), "a 300 kB argument")
+        #expect(replies[6] == .integer(1))
+    }
+
     @Test(.enabled(if: url != nil, "needs REDIS_URL (scripts/test.sh starts a redis-server)"))
     func pipelinesAndScriptsAgainstTheServer() async throws {
         let client = RedisClient(try RedisEndpoint(url: Self.url!), threads: 2)

@@ -104,8 +104,15 @@ final class RedisCallQueue: @unchecked Sendable {
             commands += waiting[count].commands.count
             count += 1
         }
-        let batch = Array(waiting.prefix(count))
-        waiting.removeFirst(count)
+        let batch: [RedisCall]
+        if count == waiting.count {
+            batch = waiting
+            waiting = []
+            waiting.reserveCapacity(batch.count)
+        } else {
+            batch = Array(waiting.prefix(count))
+            waiting.removeFirst(count)
+        }
         // More left: wake another lane for them.
         if !waiting.isEmpty { condition.signal() }
         return (batch, waited)

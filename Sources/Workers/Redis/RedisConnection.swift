@@ -39,7 +39,7 @@ final class RedisConnection: @unchecked Sendable {
     func send(batch: [[RedisCommand]], answer: (Int, Result<[RedisReply], RedisError>) -> Void) {
         var sent = false
         do throws(RedisError) {
-            for commands in batch { for command in commands { try append(command) } }
+            try append(batch)
             var done: Int32 = 0
             while done == 0 {
                 guard redisBufferWrite(context, &done) == REDIS_OK else {
@@ -67,28 +67,14 @@ final class RedisConnection: @unchecked Sendable {
         }
     }
 
-    private func append(_ command: RedisCommand) throws(RedisError) {
-        let arguments = command.arguments
-        let total = arguments.reduce(0) { $0 + $1.count }
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(total, 1), alignment: 1)
-        defer { buffer.deallocate() }
-        var pointers: [UnsafePointer<CChar>?] = []
-        var lengths: [Int] = []
-        pointers.reserveCapacity(arguments.count)
-        lengths.reserveCapacity(arguments.count)
-        var offset = 0
-        for argument in arguments {
-            argument.withUnsafeBytes { bytes in
-                if let base = bytes.baseAddress { (buffer + offset).copyMemory(from: base, byteCount: bytes.count) }
-            }
-            pointers.append(UnsafePointer((buffer + offset).assumingMemoryBound(to: CChar.self)))
-            lengths.append(argument.count)
-            offset += argument.count
-        }
-        let status = pointers.withUnsafeMutableBufferPointer { argv in
-            lengths.withUnsafeBufferPointer { argvlen in
-                redisAppendCommandArgv(context, Int32(arguments.count), argv.baseAddress, argvlen.baseAddress)
-            }
+    /// Queues the commands in hiredis' output buffer, formatted here as RESP in one buffer: one copy in, instead of
+    /// an argument vector and a formatting pass per command.
+    private func append(_ batch: [[RedisCommand]]) throws(RedisError) {
+        var resp: [UInt8] = []
+        resp.reserveCapacity(batch.reduce(0) { $0 + $1.reduce(0) { $0 + $1.respSize } })
+        for commands in batch { for command in commands { command.writeRESP(into: &resp) } }
+        let status = resp.withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { redisAppendFormattedCommand(context, $0.baseAddress, $0.count) }
         }
         guard status == REDIS_OK else {
             throw RedisError(.connection, "cannot send to \(endpoint): \(Self.errorText(context))")
@@ -107,7 +93,7 @@ final class RedisConnection: @unchecked Sendable {
 
     /// Writes a command without waiting for its reply (a subscription's `SUBSCRIBE`).
     func write(_ command: RedisCommand) throws(RedisError) {
-        try append(command)
+        try append([[command]])
         var done: Int32 = 0
         while done == 0 {
             guard redisBufferWrite(context, &done) == REDIS_OK else {
@@ -179,4 +165,24 @@ public struct RedisCommand: Sendable {
 
     public mutating func append(_ argument: String) { arguments.append(Array(argument.utf8)) }
     public mutating func append(bytes: [UInt8]) { arguments.append(bytes) }
+
+    /// Bytes of the command in RESP (at most: lengths are counted as 20 digits).
+    var respSize: Int { 24 + arguments.reduce(0) { $0 + $1.count + 26 } }
+
+    /// `*N\r\n` then `$LEN\r\nBYTES\r\n` per argument.
+    func writeRESP(into buffer: inout [UInt8]) {
+        func header(_ marker: UInt8, _ count: Int) {
+            buffer.append(marker)
+            buffer.append(contentsOf: String(count).utf8)
+            buffer.append(13)
+            buffer.append(10)
+        }
+        header(UInt8(ascii: "*"), arguments.count)
+        for argument in arguments {
+            header(UInt8(ascii: "$"), argument.count)
+            buffer.append(contentsOf: argument)
+            buffer.append(13)
+            buffer.append(10)
+        }
+    }
 }
