@@ -23,7 +23,7 @@ extension Request {
     mutating func jsonObject() async throws -> JSONObject {
         let buffer = try await collectBody(upTo: JSONResponse.maxBodySize)
         let bytes = buffer.readableBytesView
-        if bytes.allSatisfy({ [0x20, 0x0A, 0x0D, 0x09].contains($0) }) { return JSONObject([:]) }
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return JSONObject([:]) }
         let value: ExpressionValue
         do {
             value = try ExpressionValue.parseJSON(bytes)

@@ -5,6 +5,7 @@
 //   instances: bench/one-task.bpmn on the embedded store: start, fetchAndLock, complete (instances/s)
 //   runtime:   the pure state machine alone (no store), for the same process
 //   cores:     (`--only cores`) how long a cache line takes between two cores (to read the multi-driver figures)
+//   json:      (`--only json`) the engine's JSON reader and writer beside JSONSerialization
 // Usage: WorkflowBench [--corpus DIR] [--instances N] [--repeat R] [--concurrency C] [--skip-parse true]
 //                      [--phases true] [--batch N] [--longpoll true] [--rounds R]
 //   --batch:    workers fetch up to N tasks per call (default 1)
@@ -206,6 +207,10 @@ if !options.redisScale.isEmpty {
 }
 if options.only == "cores" {
     benchCoreLatency()
+    exit(0)
+}
+if options.only == "json" {
+    try benchJSONCoding()
     exit(0)
 }
 if options.only == "runtime" {

@@ -34,11 +34,10 @@ extension ExpressionValue {
 
     private static func write(_ value: ExpressionValue, into out: inout [UInt8]) {
         switch value {
-        case .null: out += Array("null".utf8)
-        case .bool(let flag): out += Array((flag ? "true" : "false").utf8)
-        case .int(let number): out += Array(String(number).utf8)
-        case .double(let number):
-            out += Array((number.isFinite ? "\(number)" : "null").utf8)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .int(let number): out.append(contentsOf: String(number).utf8)
+        case .double(let number): out.append(contentsOf: (number.isFinite ? number.description : "null").utf8)
         case .string(let text): writeString(text, into: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
@@ -49,11 +48,11 @@ extension ExpressionValue {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            for (index, key) in members.keys.sorted().enumerated() {
+            for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(key, into: &out)
+                writeString(member.key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                write(members[key]!, into: &out)
+                write(member.value, into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
@@ -61,13 +60,18 @@ extension ExpressionValue {
 
     private static func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most texts (ids, names, values) need no escape: copied whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(contentsOf: text.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
-            case UInt8(ascii: "\""): out += [92, 34]
-            case UInt8(ascii: "\\"): out += [92, 92]
-            case UInt8(ascii: "\n"): out += [92, UInt8(ascii: "n")]
-            case UInt8(ascii: "\r"): out += [92, UInt8(ascii: "r")]
-            case UInt8(ascii: "\t"): out += [92, UInt8(ascii: "t")]
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(92); out.append(byte)
+            case UInt8(ascii: "\n"): out.append(92); out.append(UInt8(ascii: "n"))
+            case UInt8(ascii: "\r"): out.append(92); out.append(UInt8(ascii: "r"))
+            case UInt8(ascii: "\t"): out.append(92); out.append(UInt8(ascii: "t"))
             case 0..<0x20:
                 let hex = Array("0123456789abcdef".utf8)
                 out += [92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]]
@@ -87,7 +91,12 @@ private struct JSONReader {
     func error(_ reason: String) -> ExpressionValue.JSONError { .init(offset: index, reason: reason) }
 
     mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
     }
 
     mutating func value(depth: Int) throws(ExpressionValue.JSONError) -> ExpressionValue {
@@ -106,11 +115,11 @@ private struct JSONReader {
     }
 
     mutating func literal(_ word: String) throws(ExpressionValue.JSONError) {
-        let expected = Array(word.utf8)
-        guard index + expected.count <= bytes.count, Array(bytes[index..<index + expected.count]) == expected else {
+        let count = word.utf8.count
+        guard index + count <= bytes.count, bytes[index..<index + count].elementsEqual(word.utf8) else {
             throw error("expected '\(word)'")
         }
-        index += expected.count
+        index += count
     }
 
     mutating func object(depth: Int) throws(ExpressionValue.JSONError) -> ExpressionValue {
@@ -151,7 +160,18 @@ private struct JSONReader {
 
     mutating func string() throws(ExpressionValue.JSONError) -> String {
         index += 1
-        var scalars: [UInt8] = []
+        // Most strings have no escape: one String straight from the bytes.
+        let start = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return String(decoding: bytes[start..<index - 1], as: UTF8.self)
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            index += 1
+        }
+        var scalars = Array(bytes[start..<index])
         while index < bytes.count {
             let byte = bytes[index]
             index += 1
@@ -203,8 +223,13 @@ private struct JSONReader {
         while index < bytes.count {
             let byte = bytes[index]
             if (48...57).contains(byte) { index += 1; continue }
-            if [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-")]
-                .contains(byte) { isInteger = false; index += 1; continue }
+            switch byte {
+            case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-"):
+                isInteger = false
+                index += 1
+                continue
+            default: break
+            }
             break
         }
         guard index > digitsStart else { throw error("unexpected character") }
