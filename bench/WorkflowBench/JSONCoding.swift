@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import BPMN
 import Foundation
+import Workers
+import Workflow
 
 /// `--only json`: the engine's JSON reader and writer (`ExpressionValue`), which read every REST request body and
 /// write every response (a worker reads fetch responses and writes completes with them), beside Foundation's
@@ -40,4 +42,35 @@ func benchJSONCoding(rounds: Int = 20_000) throws {
     try measure("write JSONSerialization sortedKeys (peer)", rounds: rounds / 50) {
         _ = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     }
+}
+
+/// `--only json` too: the store's records (a locked task and its instance with a few variables, as the Redis store
+/// keeps them) decoded by the store's `RecordDecoder` beside `JSONDecoder`, in the same run.
+func benchRecordDecoding(rounds: Int = 50_000) async throws {
+    let (engine, process) = try await oneTaskEngine()
+    let variables: [String: VariableValue] = [
+        "amount": .double(1234.5), "customer": .string("ACME Ltd"), "count": .integer(7),
+        "order": .json(["lines": [["sku": "A-1", "qty": 2]], "rush": true]),
+    ]
+    _ = try await engine.startProcessInstance(process, businessKey: "order-1", variables: variables)
+    let request = FetchRequest(workerID: "w", maxTasks: 1, usePriority: false,
+                               topics: [.init(topicName: "bench", lockDuration: 600_000)])
+    guard let locked = try await engine.fetchAndLock(request).first,
+          let instance = try await engine.store.instance(locked.task.processInstanceID)
+    else { fatalError("the one-task process did not give a task") }
+    func measure<Value: Codable & Equatable>(_ value: Value) throws {
+        let bytes = Array(try JSONEncoder().encode(value))
+        let decoded = try RecordDecoder.decode(Value.self, from: bytes)
+        precondition(decoded == value, "RecordDecoder gives the record back")
+        for (name, decode) in [("RecordDecoder", { _ = try RecordDecoder.decode(Value.self, from: bytes) }),
+                               ("JSONDecoder (peer)", { _ = try JSONDecoder().decode(Value.self, from: Data(bytes)) })] {
+            let began = ContinuousClock.now
+            for _ in 0..<rounds { try decode() }
+            let seconds = (ContinuousClock.now - began).seconds
+            print("record decode \(Value.self) \(name): bytes=\(bytes.count) rounds=\(rounds) "
+                + "µs/record=\(fmt(seconds * 1e6 / Double(rounds), 2))")
+        }
+    }
+    try measure(locked.task)
+    try measure(instance)
 }

@@ -211,6 +211,7 @@ if options.only == "cores" {
 }
 if options.only == "json" {
     try benchJSONCoding()
+    try await benchRecordDecoding()
     exit(0)
 }
 if options.only == "runtime" {

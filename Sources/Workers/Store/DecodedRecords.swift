@@ -51,7 +51,7 @@ final class DecodedRecords<Value: Sendable>: Sendable {
     func decode(_ id: String, _ json: [UInt8]) throws -> Value? where Value: Decodable {
         guard !json.isEmpty else { return nil }
         if let known = value(id, json: json) { return known }
-        let value = try JSONDecoder().decode(Value.self, from: Data(json))
+        let value = try RecordDecoder.decode(Value.self, from: json)
         // Large records (big variables) are not kept: the memo stays small, and they are few.
         if json.count <= Self.maxRecordBytes { store(id, json: json, value: value) }
         return value

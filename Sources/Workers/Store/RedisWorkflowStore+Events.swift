@@ -60,7 +60,7 @@ extension RedisWorkflowStore {
         for entry in replies.flatMap(\.array) {
             guard let text = entry.string else { continue }
             let parts = text.split(separator: "\u{1F}", maxSplits: 2, omittingEmptySubsequences: false)
-            guard parts.count == 3, let incident = try JSONDecoder().decode(Incident?.self, from: Data(parts[2].utf8))
+            guard parts.count == 3, let incident = try RecordDecoder.decode(Incident?.self, from: Array(parts[2].utf8))
             else { continue }
             let state = HistoricIncident.State(rawValue: String(parts[0])) ?? .resolved
             closed.append(HistoricIncident(incident: incident, endTime: Self.date(parts[1]), state: state))

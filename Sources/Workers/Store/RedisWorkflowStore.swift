@@ -38,7 +38,7 @@ public final class RedisWorkflowStore: WorkflowStore {
 
     static func decode<T: Decodable>(_ type: T.Type, _ reply: RedisReply) throws -> T? {
         guard let bytes = reply.bytes, !bytes.isEmpty else { return nil }
-        return try JSONDecoder().decode(type, from: Data(bytes))
+        return try RecordDecoder.decode(type, from: bytes)
     }
 
     /// Seconds since 1970 with full precision, the store's one time format.
