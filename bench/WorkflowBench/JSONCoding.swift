@@ -45,7 +45,8 @@ func benchJSONCoding(rounds: Int = 20_000) throws {
 }
 
 /// `--only json` too: the store's records (a locked task and its instance with a few variables, as the Redis store
-/// keeps them) decoded by the store's `RecordDecoder` beside `JSONDecoder`, in the same run.
+/// keeps them) decoded by the store's `RecordDecoder` beside `JSONDecoder`, and encoded by `RecordEncoder` beside
+/// `JSONEncoder`, in the same run.
 func benchRecordDecoding(rounds: Int = 50_000) async throws {
     let (engine, process) = try await oneTaskEngine()
     let variables: [String: VariableValue] = [
@@ -58,18 +59,30 @@ func benchRecordDecoding(rounds: Int = 50_000) async throws {
     guard let locked = try await engine.fetchAndLock(request).first,
           let instance = try await engine.store.instance(locked.task.processInstanceID)
     else { fatalError("the one-task process did not give a task") }
+    /// Each way of doing one record's work, `rounds` times, in turn.
+    func perRecord(_ label: String, bytes: Int, _ ways: [(String, () throws -> Void)]) throws {
+        for (name, work) in ways {
+            let began = ContinuousClock.now
+            for _ in 0..<rounds { try work() }
+            let seconds = (ContinuousClock.now - began).seconds
+            print("record \(label) \(name): bytes=\(bytes) rounds=\(rounds) µs/record=\(fmt(seconds * 1e6 / Double(rounds), 2))")
+        }
+    }
     func measure<Value: Codable & Equatable>(_ value: Value) throws {
         let bytes = Array(try JSONEncoder().encode(value))
         let decoded = try RecordDecoder.decode(Value.self, from: bytes)
         precondition(decoded == value, "RecordDecoder gives the record back")
-        for (name, decode) in [("RecordDecoder", { _ = try RecordDecoder.decode(Value.self, from: bytes) }),
-                               ("JSONDecoder (peer)", { _ = try JSONDecoder().decode(Value.self, from: Data(bytes)) })] {
-            let began = ContinuousClock.now
-            for _ in 0..<rounds { try decode() }
-            let seconds = (ContinuousClock.now - began).seconds
-            print("record decode \(Value.self) \(name): bytes=\(bytes.count) rounds=\(rounds) "
-                + "µs/record=\(fmt(seconds * 1e6 / Double(rounds), 2))")
-        }
+        try perRecord("decode \(Value.self)", bytes: bytes.count, [
+            ("RecordDecoder", { _ = try RecordDecoder.decode(Value.self, from: bytes) }),
+            ("JSONDecoder (peer)", { _ = try JSONDecoder().decode(Value.self, from: Data(bytes)) }),
+        ])
+        let ours = try RecordEncoder.encode(value)
+        let back = try JSONDecoder().decode(Value.self, from: Data(ours))
+        precondition(back == value, "JSONDecoder reads RecordEncoder's JSON back")
+        try perRecord("encode \(Value.self)", bytes: ours.count, [
+            ("RecordEncoder", { _ = try RecordEncoder.encode(value) }),
+            ("JSONEncoder (peer)", { _ = try JSONEncoder().encode(value) }),
+        ])
     }
     try measure(locked.task)
     try measure(instance)

@@ -32,6 +32,12 @@ extension ExpressionValue {
         return out
     }
 
+    /// Appends the value as compact JSON (object keys sorted).
+    public func writeJSON(into out: inout [UInt8]) { Self.write(self, into: &out) }
+
+    /// Appends `text` as a JSON string, quoted and escaped.
+    public static func writeJSONString(_ text: String, into out: inout [UInt8]) { writeString(text, into: &out) }
+
     private static func write(_ value: ExpressionValue, into out: inout [UInt8]) {
         switch value {
         case .null: out.append(contentsOf: "null".utf8)

@@ -33,7 +33,7 @@ public final class RedisWorkflowStore: WorkflowStore {
 
     static func encode<T: Encodable>(_ value: T) -> String {
         // Encoding our own model types cannot fail (no non-finite doubles are stored).
-        String(decoding: (try? JSONEncoder().encode(value)) ?? Data("null".utf8), as: UTF8.self)
+        String(decoding: (try? RecordEncoder.encode(value)) ?? Array("null".utf8), as: UTF8.self)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ reply: RedisReply) throws -> T? {
