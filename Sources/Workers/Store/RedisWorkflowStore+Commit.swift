@@ -53,7 +53,7 @@ extension RedisWorkflowStore {
         for incident in commit.raisedIncidents { ops.addIncident(incident) }
         // A new instance (version 0: its iver is checked absent) has no indexed events, tasks or incidents yet.
         let isNew = instance.version == 0
-        if !isNew { ops.clearEvents(instance: id) }
+        if !isNew && commit.replacesIndexedEvents { ops.clearEvents(instance: id) }
         if instance.isEnded {
             // Unless this very step filed something for it.
             if !isNew || !commit.raisedIncidents.isEmpty || !commit.createdTasks.isEmpty || !commit.createdUserTasks.isEmpty {

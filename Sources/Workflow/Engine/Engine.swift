@@ -134,7 +134,8 @@ public final class Engine: Sendable {
                                   now: clock.now())
             try event(&runtime)
             do {
-                try await commit(runtime, isNew: false, deletedTask: deletedTask)
+                try await commit(runtime, isNew: false, deletedTask: deletedTask,
+                                 indexedEvents: !instance.timers.isEmpty || !instance.messages.isEmpty)
                 return runtime.instance
             } catch let error as WorkflowError where error.code == .conflict {
                 continue
@@ -144,10 +145,12 @@ public final class Engine: Sendable {
     }
 
     /// Commits a computed step and carries out the effects that reach beyond the instance.
-    func commit(_ runtime: Runtime, isNew: Bool, deletedTask: (id: String, version: Int)? = nil) async throws {
+    func commit(_ runtime: Runtime, isNew: Bool, deletedTask: (id: String, version: Int)? = nil,
+                indexedEvents: Bool = true) async throws {
         var instance = runtime.instance
         instance.version += isNew ? 0 : 1
         var commit = InstanceCommit(instance: instance, time: runtime.now)
+        commit.replacesIndexedEvents = !isNew && indexedEvents
         var followUps: [Effect] = []
         var historic: HistoricProcessInstance?
         if isNew {

@@ -113,6 +113,10 @@ public struct InstanceCommit: Sendable {
     public var historicInstance: HistoricProcessInstance?
     /// How and when the instance ended, when it did in this step.
     public var historicEnd: (state: HistoricProcessInstance.State, at: Date)?
+    /// Whether the stored instance this step starts from had timers or message subscriptions, which a store that
+    /// indexes them must clear first. False for a new instance and for one that had none (its stored version is
+    /// the one the step read: a commit checks it).
+    public var replacesIndexedEvents = true
 
     /// When the step happened (incident resolution and end times).
     public var time: Date

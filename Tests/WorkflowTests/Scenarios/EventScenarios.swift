@@ -131,6 +131,11 @@ struct EventScenarios {
         }
         _ = try await engine.correlateMessage("Reply", businessKey: "bk-a", processInstanceID: nil, correlationKeys: [:],
                                               processVariables: ["answer": .string("yes")], all: false)
+        // The step that consumed the message cleared its subscription (a store's event index included).
+        await #expect(throws: WorkflowError.self, "a consumed subscription is gone") {
+            try await engine.correlateMessage("Reply", businessKey: "bk-a", processInstanceID: nil, correlationKeys: [:],
+                                              processVariables: [:], all: false)
+        }
         _ = try await engine.correlateMessage("Reply", businessKey: nil, processInstanceID: b, correlationKeys: [:],
                                               processVariables: [:], all: false)
         _ = try await engine.correlateMessage("Reply", businessKey: nil, processInstanceID: nil,

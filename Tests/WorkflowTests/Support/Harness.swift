@@ -10,8 +10,12 @@ struct Harness {
     let clock: ManualClock
 
     init(_ kind: StoreKind, _ models: String...) async throws {
+        try await self.init(store: kind.make(), models)
+    }
+
+    init(store: any WorkflowStore, _ models: [String]) async throws {
         clock = ManualClock()
-        engine = Engine(store: kind.make(), clock: clock)
+        engine = Engine(store: store, clock: clock)
         let resources = models.enumerated().map { Engine.Resource(name: "model\($0.offset).bpmn", bytes: Array($0.element.utf8)) }
         _ = try await engine.deploy(name: "test", resources: resources)
     }
