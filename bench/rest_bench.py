@@ -11,7 +11,11 @@ Celery: N prefork worker processes (`celery worker -c N`) with a no-op task on t
 the driver queues the tasks first (apply_async in a loop), as the workflow side starts its instances first, then
 starts the workers. Both sides measure tasks/s from the first completion to the last.
 
-Usage: python bench/rest_bench.py --redis redis://127.0.0.1:6399 --workers 4 --tasks 20000
+With --swift-workers, also `workflow worker` processes (the Swift runtime) over REST and on Redis directly;
+--rounds R runs those and Celery R times in alternation and prints the best of each and their ratios (the host's
+speed drifts over minutes, so one run of each, minutes apart, compares two different machines).
+
+Usage: python bench/rest_bench.py --redis redis://127.0.0.1:6399 --workers 4 --tasks 20000 [--swift-workers --rounds 3]
 """
 import argparse
 import multiprocessing as mp
@@ -163,6 +167,7 @@ def bench_swift_workers(args, transport):
         seconds = max(0.001, time.time() - first)
         print(f"workflow {transport} swift workers + redis: workers={args.workers} tasks={done} tasks/s={done / seconds:.0f}")
         assert done == started, f"completed {done} of {started}"
+        return done / seconds
     finally:
         for w in workers:
             w.send_signal(signal.SIGTERM)
@@ -201,6 +206,7 @@ def bench_celery(args):
         done = int(r.get(key) or 0)
         print(f"celery {noop_tasks.celery_version} redis: workers={args.workers} tasks={done} "
               f"send tasks/s={args.tasks / sent:.0f} tasks/s={done / seconds:.0f}")
+        return done / seconds
     finally:
         workers.send_signal(signal.SIGTERM)
         workers.wait(timeout=60)
@@ -212,14 +218,28 @@ def main():
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--tasks", type=int, default=20000)
     ap.add_argument("--swift-workers", action="store_true", help="also run with the Swift worker runtime (rest and redis)")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="with --swift-workers: the Swift runs and Celery this many times in alternation, then the best "
+                         "of each (the host's speed drifts over minutes; interference only slows a round down)")
     args = ap.parse_args()
     bench_workflow(args)
-    if args.swift_workers:
-        redis.Redis.from_url(args.redis).flushdb()
-        bench_swift_workers(args, "rest")
-        redis.Redis.from_url(args.redis).flushdb()
-        bench_swift_workers(args, "redis")
-    bench_celery(args)
+    if not args.swift_workers:
+        bench_celery(args)
+        return
+    best = {"rest": 0.0, "redis": 0.0, "celery": 0.0}
+    ratios = []
+    for _ in range(max(1, args.rounds)):
+        got = {}
+        for transport in ("rest", "redis"):
+            redis.Redis.from_url(args.redis).flushdb()
+            got[transport] = bench_swift_workers(args, transport)
+        got["celery"] = bench_celery(args)
+        ratios.append(got["rest"] / got["celery"])
+        best = {kind: max(best[kind], got[kind]) for kind in best}
+    print(f"best of {max(1, args.rounds)} alternating rounds: workflow rest swift workers {best['rest']:.0f} tasks/s, "
+          f"redis swift workers {best['redis']:.0f} tasks/s, celery {best['celery']:.0f} tasks/s; "
+          f"ratio rest/celery {best['rest'] / best['celery']:.2f}x, redis/celery {best['redis'] / best['celery']:.2f}x; "
+          f"rest/celery within each round {', '.join(f'{r:.2f}x' for r in ratios)} (median {statistics.median(ratios):.2f}x)")
 
 
 if __name__ == "__main__":

@@ -54,5 +54,6 @@ if [ "${SKIP_REDIS:-}" != "1" ]; then
   echo "== REST + Redis beside Celery, same Redis, same number of worker processes"
   swift build -c release --product workflow >/dev/null
   bench/.venv/bin/python bench/rest_bench.py --redis "redis://127.0.0.1:${REDIS_BENCH_PORT}" \
-    --workers "${REST_WORKERS:-4}" --tasks "${REST_TASKS:-20000}" --swift-workers | grep -E "^(workflow|celery)"
+    --workers "${REST_WORKERS:-4}" --tasks "${REST_TASKS:-20000}" --swift-workers --rounds "${REST_ROUNDS:-3}" \
+    | grep -E "^(workflow|celery|best)"
 fi
