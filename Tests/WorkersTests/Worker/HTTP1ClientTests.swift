@@ -90,79 +90,80 @@ import Testing
                                  body: ByteBuffer(string: body), timeout: timeout)
     }
 
-    @Test func requestsShareOneKeptAliveConnection() async throws {
+    /// Runs `body` with a fresh server and a client of `maxConnections`, then shuts both down (also on failure).
+    func withServer(maxConnections: Int, _ body: (TestServer, HTTP1Client) async throws -> Void) async throws {
         let server = try await TestServer(group: Self.group)
-        let client = HTTP1Client(host: "127.0.0.1", port: server.port, group: Self.group, maxConnections: 4)
-        for n in 0..<20 {
-            let response = try await post(client, "/echo", "call \(n)")
-            #expect(response.status == 200)
-            #expect(String(buffer: response.body) == "call \(n)")
+        let client = HTTP1Client(host: "127.0.0.1", port: server.port, group: Self.group, maxConnections: maxConnections)
+        do { try await body(server, client) } catch {
+            client.shutdown()
+            try await server.close()
+            throw error
         }
-        #expect(server.accepted == 1)
         client.shutdown()
         try await server.close()
+    }
+
+    @Test func requestsShareOneKeptAliveConnection() async throws {
+        try await withServer(maxConnections: 4) { server, client async throws in
+            for n in 0..<20 {
+                let response = try await post(client, "/echo", "call \(n)")
+                #expect(response.status == 200)
+                #expect(String(buffer: response.body) == "call \(n)")
+            }
+            #expect(server.accepted == 1)
+        }
     }
 
     @Test func concurrentRequestsOpenAtMostTheLimitOfConnections() async throws {
-        let server = try await TestServer(group: Self.group)
-        let client = HTTP1Client(host: "127.0.0.1", port: server.port, group: Self.group, maxConnections: 3)
-        try await withThrowingTaskGroup(of: String.self) { group in
-            for n in 0..<60 { group.addTask { String(buffer: try await self.post(client, "/echo", "\(n)").body) } }
-            var answers: Set<String> = []
-            for try await answer in group { answers.insert(answer) }
-            #expect(answers == Set((0..<60).map(String.init)))
+        try await withServer(maxConnections: 3) { server, client async throws in
+            try await withThrowingTaskGroup(of: String.self) { group in
+                for n in 0..<60 { group.addTask { String(buffer: try await self.post(client, "/echo", "\(n)").body) } }
+                var answers: Set<String> = []
+                for try await answer in group { answers.insert(answer) }
+                #expect(answers == Set((0..<60).map(String.init)))
+            }
+            #expect((1...3).contains(server.accepted))
         }
-        #expect((1...3).contains(server.accepted))
-        client.shutdown()
-        try await server.close()
     }
 
     @Test func connectionCloseIsHonouredAndTheNextRequestOpensAnother() async throws {
-        let server = try await TestServer(group: Self.group)
-        let client = HTTP1Client(host: "127.0.0.1", port: server.port, group: Self.group, maxConnections: 1)
-        #expect(String(buffer: try await post(client, "/close").body) == "bye")
-        #expect(try await post(client, "/echo", "again").status == 200)
-        #expect(server.accepted == 2)
-        client.shutdown()
-        try await server.close()
+        try await withServer(maxConnections: 1) { server, client async throws in
+            #expect(String(buffer: try await post(client, "/close").body) == "bye")
+            #expect(try await post(client, "/echo", "again").status == 200)
+            #expect(server.accepted == 2)
+        }
     }
 
     @Test func aSilentServerTimesOutAndTheClientGoesOn() async throws {
-        let server = try await TestServer(group: Self.group)
-        let client = HTTP1Client(host: "127.0.0.1", port: server.port, group: Self.group, maxConnections: 1)
-        await #expect { try await post(client, "/silent", timeout: .milliseconds(200)) } throws: { error in
-            (error as? HTTP1ClientError)?.kind == .timeout
+        try await withServer(maxConnections: 1) { server, client async throws in
+            await #expect { try await post(client, "/silent", timeout: .milliseconds(200)) } throws: { error in
+                (error as? HTTP1ClientError)?.kind == .timeout
+            }
+            // The timed-out connection was closed; its place is free for the next request.
+            #expect(String(buffer: try await post(client, "/echo", "after").body) == "after")
         }
-        // The timed-out connection was closed; its place is free for the next request.
-        #expect(String(buffer: try await post(client, "/echo", "after").body) == "after")
-        client.shutdown()
-        try await server.close()
     }
 
     @Test func aConnectionDroppedWithoutAnAnswerFailsOnANewConnection() async throws {
-        let server = try await TestServer(group: Self.group)
-        let client = HTTP1Client(host: "127.0.0.1", port: server.port, group: Self.group, maxConnections: 1)
-        await #expect { try await post(client, "/drop") } throws: { error in
-            (error as? HTTP1ClientError)?.kind == .closedBeforeResponse
+        try await withServer(maxConnections: 1) { server, client async throws in
+            await #expect { try await post(client, "/drop") } throws: { error in
+                (error as? HTTP1ClientError)?.kind == .closedBeforeResponse
+            }
+            // On a reused connection the same drop is tried once more on a fresh one, which drops it too.
+            #expect(try await post(client, "/echo", "x").status == 200)
+            await #expect(throws: HTTP1ClientError.self) { try await post(client, "/drop") }
+            #expect(server.accepted == 3)
         }
-        // On a reused connection the same drop is tried once more on a fresh one, which drops it too.
-        #expect(try await post(client, "/echo", "x").status == 200)
-        await #expect(throws: HTTP1ClientError.self) { try await post(client, "/drop") }
-        #expect(server.accepted == 3)
-        client.shutdown()
-        try await server.close()
     }
 
     @Test func chunkedBodiesAndErrorStatusesComeBackWhole() async throws {
-        let server = try await TestServer(group: Self.group)
-        let client = HTTP1Client(host: "127.0.0.1", port: server.port, group: Self.group, maxConnections: 2)
-        let big = try await post(client, "/big")
-        #expect(big.body.readableBytes == 300_000)
-        #expect(big.body.readableBytesView.allSatisfy { $0 == 0x61 })
-        #expect(try await post(client, "/status/404").status == 404)
-        #expect(try await post(client, "/status/500").status == 500)
-        client.shutdown()
-        try await server.close()
+        try await withServer(maxConnections: 2) { server, client async throws in
+            let big = try await post(client, "/big")
+            #expect(big.body.readableBytes == 300_000)
+            #expect(big.body.readableBytesView.allSatisfy { $0 == 0x61 })
+            #expect(try await post(client, "/status/404").status == 404)
+            #expect(try await post(client, "/status/500").status == 500)
+        }
     }
 
     @Test func aServerThatIsGoneIsAConnectError() async throws {
