@@ -23,6 +23,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "rest or redis.") var transport = ProcessInfo.processInfo.environment["WORKFLOW_WORKER_TRANSPORT"] ?? "rest"
     @Option(help: "The engine's REST root (rest transport).")
     var url = ProcessInfo.processInfo.environment["WORKFLOW_URL"] ?? "http://localhost:8080/engine-rest"
+    @Flag(inversion: .prefixedNo, help: "Send the completes that are ready at the same moment in one request (rest transport; one request each against an engine without POST /external-task/complete).")
+    var batchCompletes = ProcessInfo.processInfo.environment["WORKFLOW_BATCH_COMPLETES"] != "false"
     @OptionGroup var redis: RedisOptions
     @Option(help: "The worker id sent with every call (default: $WORKFLOW_WORKER_ID, else host-pid).") var workerID: String?
     @Option(help: "Handlers at once per pool type, e.g. CPU=2,IO=32 (default: from the core count).")
@@ -143,7 +145,7 @@ struct WorkerCommand: AsyncParsableCommand {
             })
             chosen = EngineTransport(engine: engine)
         } else {
-            rest = RESTTransport(baseURL: url)
+            rest = RESTTransport(baseURL: url, batchCompletes: batchCompletes)
             chosen = rest!
         }
         let runtime = WorkerRuntime(transport: chosen, configuration: configured, subscriptions: subscriptions,

@@ -14,6 +14,14 @@ public final class RESTTransport: ExternalTaskTransport {
     public let baseURL: String
     private let http: HTTP
     private let headers: HTTPHeaders
+    /// Completes ready at the same moment share one `POST /external-task/complete`; nil: one request each.
+    private let completes: CompleteBatcher<CompleteEntry>?
+
+    /// One task's complete: the body of `/external-task/{id}/complete` and the id.
+    private struct CompleteEntry: Sendable {
+        let taskID: String
+        let body: [String: ExpressionValue]
+    }
 
     /// http: this module's lean HTTP/1.1 client; https: AsyncHTTPClient (TLS).
     private enum HTTP {
@@ -26,8 +34,11 @@ public final class RESTTransport: ExternalTaskTransport {
     /// per task in the REST benchmark by about a tenth.
     static let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount / 2))
 
-    /// `connections`: the most HTTP/1.1 connections kept to the engine (a long poll holds one per worker pool).
-    public init(baseURL: String, connections: Int = 64, headers: [(String, String)] = []) {
+    /// - Parameters:
+    ///   - connections: the most HTTP/1.1 connections kept to the engine (a long poll holds one per worker pool).
+    ///   - batchCompletes: send the completes that are ready at the same moment in one request (this server's
+    ///     `POST /external-task/complete`; against an engine without it, one request each, as when false).
+    public init(baseURL: String, connections: Int = 64, headers: [(String, String)] = [], batchCompletes: Bool = true) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         if let origin = PlainHTTPOrigin(self.baseURL) {
             http = .plain(HTTP1Client(host: origin.host, port: origin.port, group: Self.eventLoops,
@@ -42,6 +53,7 @@ public final class RESTTransport: ExternalTaskTransport {
         var all = HTTPHeaders([("Content-Type", "application/json"), ("Accept", "application/json")])
         all.add(contentsOf: headers)
         self.headers = all
+        completes = batchCompletes ? CompleteBatcher() : nil
     }
 
     /// Closes the connections; call once the worker has stopped.
@@ -76,10 +88,47 @@ public final class RESTTransport: ExternalTaskTransport {
 
     public func complete(_ taskID: String, workerID: String, variables: [String: VariableValue],
                          localVariables: [String: VariableValue]) async throws {
-        _ = try await post(path(taskID, "complete"), body: [
+        let body: [String: ExpressionValue] = [
             "workerId": .string(workerID), "variables": Self.encode(variables),
             "localVariables": Self.encode(localVariables),
-        ])
+        ]
+        guard let completes else { return try await completeOne(CompleteEntry(taskID: taskID, body: body)) }
+        try await completes.complete(CompleteEntry(taskID: taskID, body: body), sendMany: completeMany, sendOne: completeOne)
+    }
+
+    @Sendable private func completeOne(_ entry: CompleteEntry) async throws {
+        _ = try await post(path(entry.taskID, "complete"), body: .object(entry.body))
+    }
+
+    /// `POST /external-task/complete`: one outcome per entry, or nil when the engine has no such call (Camunda
+    /// answers 404 or 405). A request that fails as a whole fails every entry alike.
+    @Sendable private func completeMany(_ entries: [CompleteEntry]) async -> [Result<Void, any Error>]? {
+        let path = "/external-task/complete"
+        let tasks = ExpressionValue.array(entries.map { entry in
+            var task = entry.body
+            task["id"] = .string(entry.taskID)
+            return .object(task)
+        })
+        let reply: ExpressionValue
+        do {
+            let (status, bytes) = try await send(.POST, path, body: ByteBuffer(bytes: ExpressionValue.object(["tasks": tasks]).jsonBytes),
+                                                 timeout: .seconds(30))
+            if status == 404 || status == 405 || status == 501 { return nil }
+            reply = bytes.readableBytes == 0 ? .null : (try? ExpressionValue.parseJSON(bytes.readableBytesView)) ?? .null
+            guard status == 200 else { throw Self.failure(status: status, reply: reply, path: path) }
+        } catch {
+            let failure = error is CancellationError || error is WorkerTransportError
+                ? error : WorkerTransportError(.unavailable, "POST \(path): \(error)")
+            return entries.map { _ in .failure(failure) }
+        }
+        guard case .array(let outcomes) = reply, outcomes.count == entries.count else {
+            let failure = WorkerTransportError(.unavailable, "POST \(path) answered \(reply.jsonText.prefix(200))")
+            return entries.map { _ in .failure(failure) }
+        }
+        return outcomes.map { outcome in
+            let status = Int(outcome.objectValue?["status"]?.intValue ?? 500)
+            return status == 204 ? .success(()) : .failure(Self.failure(status: status, reply: outcome, path: path))
+        }
     }
 
     public func failure(_ taskID: String, workerID: String, message: String, details: String?, retries: Int,
@@ -158,15 +207,20 @@ public final class RESTTransport: ExternalTaskTransport {
         }
         let json = bytes.readableBytes == 0 ? .null : (try? ExpressionValue.parseJSON(bytes.readableBytesView)) ?? .null
         if (200..<300).contains(status) { return json }
-        let message = json.objectValue?["message"]?.stringValue ?? "HTTP \(status)"
-        let type = json.objectValue?["type"]?.stringValue ?? ""
+        throw Self.failure(status: status, reply: json, path: path)
+    }
+
+    /// What an answer that is not a success means to the worker (`reply`: Camunda's error body, if any).
+    private static func failure(status: Int, reply: ExpressionValue, path: String) -> WorkerTransportError {
+        let message = reply.objectValue?["message"]?.stringValue ?? "HTTP \(status)"
+        let type = reply.objectValue?["type"]?.stringValue ?? ""
         switch status {
-        case 404: throw WorkerTransportError(.notFound, message)
-        case 400..<500 where status != 429 && status != 408: throw WorkerTransportError(.rejected, message)
+        case 404: return WorkerTransportError(.notFound, message)
+        case 400..<500 where status != 429 && status != 408: return WorkerTransportError(.rejected, message)
         // Camunda 7 answers a lock held by another worker with 500 and a BadUserRequestException.
         case 500 where type.hasSuffix("BadUserRequestException") || message.contains("locked by"):
-            throw WorkerTransportError(.rejected, message)
-        default: throw WorkerTransportError(.unavailable, "POST \(path): \(message)")
+            return WorkerTransportError(.rejected, message)
+        default: return WorkerTransportError(.unavailable, "POST \(path): \(message)")
         }
     }
 

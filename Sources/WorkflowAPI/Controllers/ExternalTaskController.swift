@@ -11,6 +11,7 @@ struct ExternalTaskController<Context: ConnectionAwareContext> {
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.post("external-task/fetchAndLock", use: fetchAndLock)
+        group.post("external-task/complete", use: completeMany)
         group.get("external-task", use: list)
         group.post("external-task", use: list)
         group.get("external-task/count", use: count)

@@ -14,6 +14,10 @@ enum OpenAPIPlatformPaths {
                success: OpenAPIPaths.one("SlotPoolDto")),
             Op(method: "put", path: "/slot-pool/{name}", id: "resizeSlotPool", summary: "Create or resize a slot pool",
                body: OpenAPIPaths.body("SlotPoolSizeDto", required: true), success: OpenAPIPaths.one("SlotPoolDto")),
+            Op(method: "post", path: "/external-task/complete", id: "completeExternalTasks",
+               summary: "Complete many tasks, each settled on its own (one outcome per task, in order)",
+               body: OpenAPIPaths.body("CompleteExternalTasksDto", required: true),
+               success: OpenAPIPaths.array("ExternalTaskOutcomeDto")),
             Op(method: "get", path: "/worker-pool", id: "getWorkerPools",
                summary: "Queued and leased tasks per worker pool type", success: OpenAPIPaths.array("WorkerPoolDto")),
             Op(method: "get", path: "/lock/{name}", id: "getLock", summary: "The holder of a distributed lock",
@@ -39,6 +43,14 @@ enum OpenAPIPlatformPaths {
                 "name": S.string, "slots": S.int32, "occupiedSlots": S.int32, "openSlots": S.int32,
             ]),
             "SlotPoolSizeDto": S.object(["slots": S.int32]),
+            "CompleteExternalTasksDto": S.object([
+                "workerId": S.string,
+                "tasks": S.array(["allOf": [S.ref("CompleteExternalTaskDto"), S.object(["id": S.string])]]),
+            ]),
+            // A settled task has id and status only; a refused one also Camunda's error fields.
+            "ExternalTaskOutcomeDto": S.object([
+                "id": S.string, "status": S.int32, "type": S.string, "message": S.string, "code": S.nullable(S.int32),
+            ], strict: false),
             "WorkerPoolDto": S.object([
                 "pool": S.enumeration(["CPU_INTENSIVE", "IO_INTENSIVE", "MEMORY_INTENSIVE", "NETWORK_INTENSIVE", "GENERAL_PURPOSE"]),
                 "queued": S.int32, "inFlight": S.int32,

@@ -10,12 +10,18 @@ import Testing
 /// The worker's HTTP/1.1 client against a real NIO HTTP server on loopback whose paths misbehave on purpose.
 @Suite struct HTTP1ClientTests {
     /// `/echo` answers the request body; `/close` answers with `Connection: close`; `/silent` never answers;
-    /// `/drop` closes the connection without an answer; `/big` answers 300 kB in chunks; `/status/N` answers N.
+    /// `/drop` closes the connection without an answer; `/big` answers 300 kB in chunks; `/status/N` answers N;
+    /// under `/camunda/`, as a Camunda engine, `POST external-task/complete` is 405 and every other path 204.
     final class TestServer: Sendable {
         let channel: any Channel
-        final class Counter: Sendable { let value = Atomic(0) }
+        final class Counter: Sendable {
+            let value = Atomic(0)
+            let paths = Mutex<[String]>([])
+        }
         private let counter = Counter()
         var accepted: Int { counter.value.load(ordering: .relaxed) }
+        /// The request paths, in the order they were answered.
+        var paths: [String] { counter.paths.withLock { $0 } }
         var port: Int { channel.localAddress!.port! }
 
         init(group: any EventLoopGroup) async throws {
@@ -26,7 +32,7 @@ import Testing
                     counter.value.add(1, ordering: .relaxed)
                     return channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                        try channel.pipeline.syncOperations.addHandler(Responder())
+                        try channel.pipeline.syncOperations.addHandler(Responder(counter))
                     }
                 }
                 .bind(host: "127.0.0.1", port: 0).get()
@@ -40,6 +46,9 @@ import Testing
         typealias OutboundOut = HTTPServerResponsePart
         private var uri = ""
         private var body = ByteBuffer()
+        private let counter: TestServer.Counter
+
+        init(_ counter: TestServer.Counter) { self.counter = counter }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             switch unwrapInboundIn(data) {
@@ -53,12 +62,15 @@ import Testing
             var headers = HTTPHeaders()
             var status = HTTPResponseStatus.ok
             var reply = body
+            counter.paths.withLock { $0.append(uri) }
             switch uri {
             case "/silent": return
             case "/drop": context.close(promise: nil); return
             case "/close": headers.add(name: "Connection", value: "close"); reply = ByteBuffer(string: "bye")
             case "/big": reply = ByteBuffer(repeating: 0x61, count: 300_000)
             case let path where path.hasPrefix("/status/"): status = .init(statusCode: Int(path.dropFirst(8)) ?? 500)
+            case "/camunda/external-task/complete": status = .methodNotAllowed; reply.clear()
+            case let path where path.hasPrefix("/camunda/"): status = .noContent; reply.clear()
             default: break
             }
             if uri == "/big" { headers.add(name: "Transfer-Encoding", value: "chunked") } else {
