@@ -3,7 +3,8 @@
 (INFO cpu), `workflow serve` and the `workflow worker` processes (/proc/PID/stat), over the task phase only
 (from the first worker's start to the last completion; the instances are started before).
 
-Usage: python bench/cpu_per_task.py --redis redis://127.0.0.1:6399 --mode rest|redis [--tasks 20000]
+Usage: python bench/cpu_per_task.py --redis redis://127.0.0.1:6399 --mode rest|rest-single|redis [--tasks 20000]
+(rest-single: over REST with one request per complete, `workflow worker --no-batch-completes`)
 Needs the release build (`swift build -c release --product workflow`) and bench/requirements.txt.
 """
 import argparse
@@ -31,7 +32,7 @@ def cpu_seconds(pid):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--redis", default="redis://127.0.0.1:6399")
-    ap.add_argument("--mode", choices=["rest", "redis"], default="rest")
+    ap.add_argument("--mode", choices=["rest", "rest-single", "redis"], default="rest")
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--tasks", type=int, default=20000)
     args = ap.parse_args()
@@ -72,7 +73,7 @@ def main():
 
     rest_bench.subprocess.Popen = first_worker_marks
     run = argparse.Namespace(redis=args.redis, workers=args.workers, tasks=args.tasks)
-    rest_bench.bench_swift_workers(run, args.mode)
+    rest_bench.bench_swift_workers(run, "redis" if args.mode == "redis" else "rest", args.mode != "rest-single")
     done.set()
     sampler.join()
     per_task = {

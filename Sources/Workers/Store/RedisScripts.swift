@@ -31,8 +31,13 @@ enum RedisScripts {
         redis.call('ZREM', p .. 'delayed', id)
       end
     end
+    -- Instances whose incident index this script found empty (a step that ends an instance asks twice); an
+    -- incident filed by this script ('H' on iinc:) forgets them.
+    local noIncidents = {}
     local function closeIncidents(inst, mode, value, state, time)
+      if noIncidents[inst] then return end
       local all = redis.call('HGETALL', p .. 'iinc:' .. inst)
+      if #all == 0 then noIncidents[inst] = true end
       for i = 1, #all, 2 do
         local f = split(all[i + 1])
         if mode == 'a' or (mode == 'e' and f[1] == value) or (mode == 'c' and f[2] == value) then
@@ -68,10 +73,10 @@ enum RedisScripts {
       redis.call('SREM', p .. 'itasks:' .. inst, id)
       closeIncidents(inst, 'c', id, state, time)
     end
-    local function lock(topic, member, worker, expiry, score)
+    -- f: the task's queue entry (tq), split, as the caller read it.
+    local function lock(topic, member, worker, expiry, score, f)
       redis.call('ZREM', p .. 'ready:' .. topic, member)
       local id = string.sub(member, 17)
-      local f = split(redis.call('HGET', p .. 'tq', id) or '')
       if f[6] then
         redis.call('ZREM', p .. 'pq:' .. f[6], id)
         redis.call('ZADD', p .. 'pl:' .. f[6], score, id)
@@ -96,7 +101,10 @@ enum RedisScripts {
     end
     while i <= #ARGV do
       local op = ARGV[i]
-      if op == 'H' then redis.call('HSET', p .. ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]); i = i + 4
+      if op == 'H' then
+        redis.call('HSET', p .. ARGV[i + 1], ARGV[i + 2], ARGV[i + 3])
+        if string.sub(ARGV[i + 1], 1, 5) == 'iinc:' then noIncidents = {} end
+        i = i + 4
       elseif op == 'D' then redis.call('HDEL', p .. ARGV[i + 1], ARGV[i + 2]); i = i + 3
       elseif op == 'Z' then redis.call('ZADD', p .. ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]); i = i + 4
       elseif op == 'R' then redis.call('ZREM', p .. ARGV[i + 1], ARGV[i + 2]); i = i + 3
@@ -108,15 +116,16 @@ enum RedisScripts {
       elseif op == 'T' then dropTask(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]); i = i + 5
       elseif op == 'I' then closeIncidents(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]); i = i + 6
       elseif op == 'A' then
+        -- Each dropTask removes its id from the set, so the emptied set is gone with the last one.
         for _, id in ipairs(redis.call('SMEMBERS', p .. 'itasks:' .. ARGV[i + 1])) do
           dropTask(ARGV[i + 1], id, 'deleted', ARGV[i + 2])
         end
-        redis.call('DEL', p .. 'itasks:' .. ARGV[i + 1]); i = i + 3
+        i = i + 3
       elseif op == 'U' then
-        for _, id in ipairs(redis.call('SMEMBERS', p .. 'iutasks:' .. ARGV[i + 1])) do
-          redis.call('HDEL', p .. 'utask', id)
-        end
-        redis.call('DEL', p .. 'iutasks:' .. ARGV[i + 1]); i = i + 2
+        local ids = redis.call('SMEMBERS', p .. 'iutasks:' .. ARGV[i + 1])
+        for _, id in ipairs(ids) do redis.call('HDEL', p .. 'utask', id) end
+        if #ids > 0 then redis.call('DEL', p .. 'iutasks:' .. ARGV[i + 1]) end
+        i = i + 2
       elseif op == 'B' then redis.call('PUBLISH', ARGV[i + 1], ARGV[i + 2]); i = i + 3
       elseif op == 'P' then
         local needle = '"processInstanceID":"' .. ARGV[i + 1] .. '"'
@@ -157,7 +166,7 @@ enum RedisScripts {
           local f = split(redis.call('HGET', p .. 'tq', string.sub(found[j], 17)) or '')
           local pool = (f[4] and f[4] ~= '') and f[4] or nil
           if not pool then plain = plain + 1 end
-          table.insert(candidates, {topic, found[j], tonumber(found[j + 1]), ARGV[i + 1], ARGV[i + 2], pool, f[5]})
+          table.insert(candidates, {topic, found[j], tonumber(found[j + 1]), ARGV[i + 1], ARGV[i + 2], pool, f[5], f})
         end
         offset = offset + max
       end
@@ -177,7 +186,7 @@ enum RedisScripts {
           offered = offered + 1
         end
       else
-        for _, v in ipairs(lock(c[1], c[2], ARGV[3], c[4], c[5])) do table.insert(out, v) end
+        for _, v in ipairs(lock(c[1], c[2], ARGV[3], c[4], c[5], c[8])) do table.insert(out, v) end
         taken = taken + 1
       end
     end
@@ -237,7 +246,7 @@ enum RedisScripts {
         elseif not held and f[4] and f[4] ~= '' then
           for _, v in ipairs({topic, member, f[4], f[5] or '1', ARGV[i + 2], ARGV[i + 3]}) do table.insert(pooled, v) end
         else
-          for _, v in ipairs(lock(topic, member, ARGV[2], ARGV[i + 2], ARGV[i + 3])) do table.insert(out, v) end
+          for _, v in ipairs(lock(topic, member, ARGV[2], ARGV[i + 2], ARGV[i + 3], f)) do table.insert(out, v) end
         end
       end
       i = i + 4
