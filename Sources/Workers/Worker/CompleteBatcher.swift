@@ -13,6 +13,7 @@ final class CompleteBatcher<Entry: Sendable>: Sendable {
     /// Settles the entries in one request: exactly one result per entry, in order; nil when the engine has no
     /// such call.
     typealias SendMany = @Sendable ([Entry]) async -> [Result<Void, any Error>]?
+    /// Settles one entry in its own request.
     typealias SendOne = @Sendable (Entry) async throws -> Void
 
     private let maxBatch: Int
@@ -43,7 +44,7 @@ final class CompleteBatcher<Entry: Sendable>: Sendable {
     init(maxBatch: Int = 256) { self.maxBatch = max(1, maxBatch) }
 
     /// Settles `entry`: with the next request, or by sending it (and those waiting) with `sendMany`, or alone.
-    func complete(_ entry: Entry, sendMany: SendMany, sendOne: SendOne) async throws {
+    func complete(_ entry: Entry, sendMany: @escaping SendMany, sendOne: SendOne) async throws {
         let turn: Turn = await withCheckedContinuation { continuation in
             let now: Turn? = state.withLock { state in
                 guard state.batching else { return .alone }
@@ -64,13 +65,15 @@ final class CompleteBatcher<Entry: Sendable>: Sendable {
     }
 
     /// Sends `entry` and the waiting ones, answers them, and hands the next request to the first still waiting.
-    private func lead(_ entry: Entry, sendMany: SendMany, sendOne: SendOne) async throws {
+    private func lead(_ entry: Entry, sendMany: @escaping SendMany, sendOne: SendOne) async throws {
         let others = state.withLock { state in
             let count = min(state.waiting.count, maxBatch - 1)
             defer { state.waiting.removeFirst(count) }
             return Array(state.waiting.prefix(count))
         }
-        let results = await sendMany([entry] + others.map(\.entry))
+        // The others' completes must not fail because this caller was cancelled: the request runs on its own.
+        let batch = [entry] + others.map(\.entry)
+        let results = await Task { await sendMany(batch) }.value
         guard let results else {
             // No many-task call: everyone sends alone, now and from now on.
             let rest = state.withLock { state in

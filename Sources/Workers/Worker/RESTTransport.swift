@@ -114,6 +114,8 @@ public final class RESTTransport: ExternalTaskTransport {
             let (status, bytes) = try await send(.POST, path, body: ByteBuffer(bytes: ExpressionValue.object(["tasks": tasks]).jsonBytes),
                                                  timeout: .seconds(30))
             if status == 404 || status == 405 || status == 501 { return nil }
+            // Too big together (large variables): each on its own.
+            if status == 413 { return await entries.asyncResults(completeOne) }
             reply = bytes.readableBytes == 0 ? .null : (try? ExpressionValue.parseJSON(bytes.readableBytesView)) ?? .null
             guard status == 200 else { throw Self.failure(status: status, reply: reply, path: path) }
         } catch {
@@ -241,5 +243,16 @@ public final class RESTTransport: ExternalTaskTransport {
             let response = try await client.execute(request, timeout: timeout)
             return (Int(response.status.code), try await response.body.collect(upTo: HTTP1ClientHandler.maxBody))
         }
+    }
+}
+
+extension Array where Element: Sendable {
+    /// `body` on each element in turn, with each one's outcome.
+    fileprivate func asyncResults(_ body: (Element) async throws -> Void) async -> [Result<Void, any Error>] {
+        var results: [Result<Void, any Error>] = []
+        for element in self {
+            do { try await body(element); results.append(.success(())) } catch { results.append(.failure(error)) }
+        }
+        return results
     }
 }

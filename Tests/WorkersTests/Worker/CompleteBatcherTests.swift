@@ -27,6 +27,7 @@ struct CompleteBatcherTests {
             // A round trip long enough for the other callers to queue up behind this request.
             try? await Task.sleep(for: .milliseconds(30))
             guard supportsMany else { return nil }
+            if Task.isCancelled { return entries.map { _ in .failure(CancellationError()) } }
             return entries.map { refused.contains($0) ? .failure(Failed(entry: $0)) : .success(()) }
         }
 
@@ -93,5 +94,21 @@ struct CompleteBatcherTests {
         try await batcher.complete(99, sendMany: engine.sendMany, sendOne: engine.sendOne)
         #expect(engine.batches.withLock { $0.count } == 1)
         #expect(engine.singles.withLock { $0.last } == 99)
+    }
+
+    @Test func aCancelledSenderDoesNotFailTheCompletesItCarries() async throws {
+        let engine = Engine()
+        let batcher = CompleteBatcher<Int>()
+        let leader = Task { try await batcher.complete(0, sendMany: engine.sendMany, sendOne: engine.sendOne) }
+        while engine.batches.withLock({ $0.isEmpty }) { await Task.yield() }
+        // These wait behind the leader's request; the next request is sent by one of them.
+        let others = (1...5).map { entry in
+            Task { try await batcher.complete(entry, sendMany: engine.sendMany, sendOne: engine.sendOne) }
+        }
+        try await Task.sleep(for: .milliseconds(5))
+        leader.cancel()
+        try await leader.value
+        for other in others { try await other.value }
+        #expect(engine.batches.withLock { $0 }.flatMap { $0 }.sorted() == Array(0...5))
     }
 }
