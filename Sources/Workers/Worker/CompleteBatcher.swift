@@ -73,8 +73,8 @@ final class CompleteBatcher<Entry: Sendable>: Sendable {
         }
         // The others' completes must not fail because this caller was cancelled: the request runs on its own.
         let batch = [entry] + others.map(\.entry)
-        let results = await Task { await sendMany(batch) }.value
-        guard let results else {
+        let answered = await Task { await sendMany(batch) }.value
+        guard var results = answered else {
             // No many-task call: everyone sends alone, now and from now on.
             let rest = state.withLock { state in
                 state.batching = false
@@ -84,6 +84,10 @@ final class CompleteBatcher<Entry: Sendable>: Sendable {
             }
             for waiter in others + rest { waiter.continuation.resume(returning: .alone) }
             return try await sendOne(entry)
+        }
+        if results.count != batch.count {
+            let wrong = WorkerTransportError(.unavailable, "\(results.count) outcomes for \(batch.count) completes")
+            results = batch.map { _ in .failure(wrong) }
         }
         for (waiter, result) in zip(others, results.dropFirst()) { waiter.continuation.resume(returning: .settled(result)) }
         let next = state.withLock { state in

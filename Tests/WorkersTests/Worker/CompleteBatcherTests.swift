@@ -111,4 +111,11 @@ struct CompleteBatcherTests {
         for other in others { try await other.value }
         #expect(engine.batches.withLock { $0 }.flatMap { $0 }.sorted() == Array(0...5))
     }
+
+    @Test func aWrongNumberOfOutcomesFailsTheBatchInsteadOfCrashing() async {
+        let batcher = CompleteBatcher<Int>()
+        await #expect(throws: WorkerTransportError.self) {
+            try await batcher.complete(1, sendMany: { _ in [] }, sendOne: { _ in })
+        }
+    }
 }
