@@ -15,13 +15,7 @@ public final class RESTTransport: ExternalTaskTransport {
     private let http: HTTP
     private let headers: HTTPHeaders
     /// Completes ready at the same moment share one `POST /external-task/complete`; nil: one request each.
-    private let completes: CompleteBatcher<CompleteEntry>?
-
-    /// One task's complete: the body of `/external-task/{id}/complete` and the id.
-    private struct CompleteEntry: Sendable {
-        let taskID: String
-        let body: [String: ExpressionValue]
-    }
+    let completes: CompleteBatcher<CompleteEntry>?
 
     /// http: this module's lean HTTP/1.1 client; https: AsyncHTTPClient (TLS).
     private enum HTTP {
@@ -86,53 +80,6 @@ public final class RESTTransport: ExternalTaskTransport {
         return tasks.compactMap { task(from: $0, workerID: fetch.workerID) }
     }
 
-    public func complete(_ taskID: String, workerID: String, variables: [String: VariableValue],
-                         localVariables: [String: VariableValue]) async throws {
-        let body: [String: ExpressionValue] = [
-            "workerId": .string(workerID), "variables": Self.encode(variables),
-            "localVariables": Self.encode(localVariables),
-        ]
-        guard let completes else { return try await completeOne(CompleteEntry(taskID: taskID, body: body)) }
-        try await completes.complete(CompleteEntry(taskID: taskID, body: body), sendMany: completeMany, sendOne: completeOne)
-    }
-
-    @Sendable private func completeOne(_ entry: CompleteEntry) async throws {
-        _ = try await post(path(entry.taskID, "complete"), body: .object(entry.body))
-    }
-
-    /// `POST /external-task/complete`: one outcome per entry, or nil when the engine has no such call (Camunda
-    /// answers 404 or 405). A request that fails as a whole fails every entry alike.
-    @Sendable private func completeMany(_ entries: [CompleteEntry]) async -> [Result<Void, any Error>]? {
-        let path = "/external-task/complete"
-        let tasks = ExpressionValue.array(entries.map { entry in
-            var task = entry.body
-            task["id"] = .string(entry.taskID)
-            return .object(task)
-        })
-        let reply: ExpressionValue
-        do {
-            let (status, bytes) = try await send(.POST, path, body: ByteBuffer(bytes: ExpressionValue.object(["tasks": tasks]).jsonBytes),
-                                                 timeout: .seconds(30))
-            if status == 404 || status == 405 || status == 501 { return nil }
-            // Too big together (large variables): each on its own.
-            if status == 413 { return await entries.asyncResults(completeOne) }
-            reply = bytes.readableBytes == 0 ? .null : (try? ExpressionValue.parseJSON(bytes.readableBytesView)) ?? .null
-            guard status == 200 else { throw Self.failure(status: status, reply: reply, path: path) }
-        } catch {
-            let failure = error is CancellationError || error is WorkerTransportError
-                ? error : WorkerTransportError(.unavailable, "POST \(path): \(error)")
-            return entries.map { _ in .failure(failure) }
-        }
-        guard case .array(let outcomes) = reply, outcomes.count == entries.count else {
-            let failure = WorkerTransportError(.unavailable, "POST \(path) answered \(reply.jsonText.prefix(200))")
-            return entries.map { _ in .failure(failure) }
-        }
-        return outcomes.map { outcome in
-            let status = Int(outcome.objectValue?["status"]?.intValue ?? 500)
-            return status == 204 ? .success(()) : .failure(Self.failure(status: status, reply: outcome, path: path))
-        }
-    }
-
     public func failure(_ taskID: String, workerID: String, message: String, details: String?, retries: Int,
                         retryTimeout: Int64) async throws {
         _ = try await post(path(taskID, "failure"), body: [
@@ -175,11 +122,11 @@ public final class RESTTransport: ExternalTaskTransport {
         return nil
     }
 
-    private func path(_ taskID: String, _ verb: String) -> String {
+    func path(_ taskID: String, _ verb: String) -> String {
         "/external-task/\(taskID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? taskID)/\(verb)"
     }
 
-    private static func encode(_ variables: [String: VariableValue]) -> ExpressionValue {
+    static func encode(_ variables: [String: VariableValue]) -> ExpressionValue {
         .object(variables.mapValues { $0.camundaDTO() })
     }
 
@@ -198,7 +145,7 @@ public final class RESTTransport: ExternalTaskTransport {
     }
 
     /// POSTs JSON and returns the JSON answer (`.null` for 204); maps failures to `WorkerTransportError`.
-    private func post(_ path: String, body: ExpressionValue, timeout: TimeAmount = .seconds(30)) async throws -> ExpressionValue {
+    func post(_ path: String, body: ExpressionValue, timeout: TimeAmount = .seconds(30)) async throws -> ExpressionValue {
         let (status, bytes): (Int, ByteBuffer)
         do {
             (status, bytes) = try await send(.POST, path, body: ByteBuffer(bytes: body.jsonBytes), timeout: timeout)
@@ -213,7 +160,7 @@ public final class RESTTransport: ExternalTaskTransport {
     }
 
     /// What an answer that is not a success means to the worker (`reply`: Camunda's error body, if any).
-    private static func failure(status: Int, reply: ExpressionValue, path: String) -> WorkerTransportError {
+    static func failure(status: Int, reply: ExpressionValue, path: String) -> WorkerTransportError {
         let message = reply.objectValue?["message"]?.stringValue ?? "HTTP \(status)"
         let type = reply.objectValue?["type"]?.stringValue ?? ""
         switch status {
@@ -227,7 +174,7 @@ public final class RESTTransport: ExternalTaskTransport {
     }
 
     /// One request to `baseURL + path`: the status and the whole body.
-    private func send(_ method: HTTPMethod, _ path: String, body: ByteBuffer?, timeout: TimeAmount)
+    func send(_ method: HTTPMethod, _ path: String, body: ByteBuffer?, timeout: TimeAmount)
         async throws -> (Int, ByteBuffer)
     {
         switch http {
@@ -243,16 +190,5 @@ public final class RESTTransport: ExternalTaskTransport {
             let response = try await client.execute(request, timeout: timeout)
             return (Int(response.status.code), try await response.body.collect(upTo: HTTP1ClientHandler.maxBody))
         }
-    }
-}
-
-extension Array where Element: Sendable {
-    /// `body` on each element in turn, with each one's outcome.
-    fileprivate func asyncResults(_ body: (Element) async throws -> Void) async -> [Result<Void, any Error>] {
-        var results: [Result<Void, any Error>] = []
-        for element in self {
-            do { try await body(element); results.append(.success(())) } catch { results.append(.failure(error)) }
-        }
-        return results
     }
 }
