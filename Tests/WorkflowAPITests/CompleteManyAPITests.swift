@@ -9,12 +9,18 @@ import Workflow
 
 /// `POST /external-task/complete`: many completes in one request, each settled and answered on its own.
 struct CompleteManyAPITests {
+    /// Starts `count` instances and locks their first tasks for worker w1; returns the task ids.
+    func lockedTasks(_ count: Int, _ client: any TestClientProtocol) async throws -> [String] {
+        for _ in 0..<count { _ = try await client.start() }
+        let ids = try await client.fetch("topic.a", worker: "w1").compactMap { $0["id"]?.stringValue }
+        try #require(ids.count == count)
+        return ids
+    }
+
     @Test func eachTaskIsSettledAndAnsweredInOrder() async throws {
         let harness = try await APIHarness()
         try await harness.run { client in
-            for _ in 0..<3 { _ = try await client.start() }
-            let ids = try await client.fetch("topic.a", worker: "w1").compactMap { $0["id"]?.stringValue }
-            try #require(ids.count == 3)
+            let ids = try await lockedTasks(3, client)
             let other = try #require(try await { () async throws -> String? in
                 _ = try await client.start()
                 return try await client.fetch("topic.a", worker: "w2").first?["id"]?.stringValue
@@ -80,9 +86,7 @@ struct CompleteManyAPITests {
     @Test func aBadVariableFailsItsTaskOnly() async throws {
         let harness = try await APIHarness()
         try await harness.run { client in
-            for _ in 0..<2 { _ = try await client.start() }
-            let ids = try await client.fetch("topic.a", worker: "w1").compactMap { $0["id"]?.stringValue }
-            try #require(ids.count == 2)
+            let ids = try await lockedTasks(2, client)
             let body = """
                 {"workerId":"w1","tasks":[
                   {"id":"\(ids[0])","variables":{"n":{"value":"x","type":"Integer"}}},
