@@ -20,6 +20,13 @@ struct ExpressionValueJSONTests {
         #expect(try ExpressionValue.parseJSON("[0,-12,9223372036854775807,1.5,-2e3,1E+2]")
             == [0, -12, .int(Int64.max), 1.5, -2000.0, 100.0])
         #expect(try ExpressionValue.parseJSON("9223372036854775808") == .double(9_223_372_036_854_775_808))
+        #expect(try ExpressionValue.parseJSON("[-9223372036854775808,-0,007]") == [.int(Int64.min), 0, 7])
+        #expect(try ExpressionValue.parseJSON("-9223372036854775809") == .double(-9_223_372_036_854_775_809))
+    }
+
+    @Test func aRepeatedMemberNameKeepsItsLastValue() throws {
+        #expect(try ExpressionValue.parseJSON(#"{"a":1,"b":2,"a":3}"#) == ["a": 3, "b": 2])
+        #expect(try ExpressionValue.parseJSON(#"{}"#) == [:])
     }
 
     @Test(arguments: [

@@ -14,7 +14,7 @@ import BPMN
         static let decodes = Atomic<Int>(0)
         let n: Int
         init(from decoder: any Decoder) throws {
-            if decoder is TreeDecoder { Self.decodes.add(1, ordering: .relaxed) }
+            if decoder is TapeDecoder { Self.decodes.add(1, ordering: .relaxed) }
             n = try decoder.container(keyedBy: Key.self).decode(Int.self, forKey: .n)
         }
         init(n: Int) { self.n = n }

@@ -130,9 +130,11 @@ private struct JSONReader {
 
     mutating func object(depth: Int) throws(ExpressionValue.JSONError) -> ExpressionValue {
         index += 1
-        var members: [String: ExpressionValue] = [:]
+        // Members are gathered first and hashed into a dictionary of the right size once (growing it member by
+        // member rehashed it again and again); a repeated name keeps its last value.
+        var members: [(String, ExpressionValue)] = []
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object([:]) }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
@@ -140,11 +142,11 @@ private struct JSONReader {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
-            members[key] = try value(depth: depth + 1)
+            members.append((key, try value(depth: depth + 1)))
             skipWhitespace()
             guard index < bytes.count else { throw error("unterminated object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(Dictionary(members) { _, last in last }) }
             throw error("expected ',' or '}'")
         }
     }
@@ -221,6 +223,20 @@ private struct JSONReader {
         return code
     }
 
+    /// Decimal digits as an Int64, nil past 64 bits (then read as a double), without making a String first.
+    private func integer(_ digits: ArraySlice<UInt8>, negative: Bool) -> Int64? {
+        var value: Int64 = 0
+        for byte in digits {
+            let (shifted, overflowed) = value.multipliedReportingOverflow(by: 10)
+            let digit = Int64(byte &- 48)
+            let (next, overflowedAgain) = negative ? shifted.subtractingReportingOverflow(digit)
+                                                   : shifted.addingReportingOverflow(digit)
+            if overflowed || overflowedAgain { return nil }
+            value = next
+        }
+        return value
+    }
+
     mutating func number() throws(ExpressionValue.JSONError) -> ExpressionValue {
         let start = index
         var isInteger = true
@@ -239,8 +255,8 @@ private struct JSONReader {
             break
         }
         guard index > digitsStart else { throw error("unexpected character") }
+        if isInteger, let value = integer(bytes[digitsStart..<index], negative: digitsStart > start) { return .int(value) }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        if isInteger, let value = Int64(text) { return .int(value) }
         guard let value = Double(text) else { throw error("invalid number '\(text)'") }
         return .double(value)
     }

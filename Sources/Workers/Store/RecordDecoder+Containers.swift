@@ -1,32 +1,51 @@
 // SPDX-License-Identifier: Apache-2.0
 import BPMN
 
-/// An object of the tree as a keyed container: its dictionary.
-struct TreeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
-    let members: [String: ExpressionValue]
+/// An object of the tape as a keyed container: a key is found by walking the members and comparing bytes (records
+/// have a few dozen keys at most; the first member of a name counts).
+struct TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    let box: RecordDecoder.Box
+    /// The object's token.
+    let object: Int
     let codingPath: [any CodingKey]
 
-    var allKeys: [Key] { members.keys.compactMap { Key(stringValue: $0) } }
+    /// The key token of every member.
+    private var keyTokens: some Sequence<Int> {
+        let tape = box.tape
+        let end = Int(tape[object].next)
+        return sequence(first: object + 1) { Int(tape[$0 + 1].next) }.lazy.prefix { $0 < end }
+    }
 
-    func contains(_ key: Key) -> Bool { members[key.stringValue] != nil }
+    var allKeys: [Key] { keyTokens.compactMap { Key(stringValue: box.tape.string($0)) } }
 
-    private func node(_ key: Key) throws -> ExpressionValue {
-        guard let node = members[key.stringValue] else {
+    /// The value token of the member named `key`.
+    private func find(_ key: Key) -> Int? {
+        let name = key.stringValue
+        let tape = box.tape
+        let end = Int(tape[object].next)
+        var token = object + 1
+        while token < end {
+            if tape.key(token, is: name) { return token + 1 }
+            token = Int(tape[token + 1].next)
+        }
+        return nil
+    }
+
+    func contains(_ key: Key) -> Bool { find(key) != nil }
+
+    private func value(_ key: Key) throws -> Int {
+        guard let index = find(key) else {
             throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "No value for \(key.stringValue)"))
         }
-        return node
+        return index
     }
 
-    private func child(_ key: Key) throws -> TreeDecoder { TreeDecoder(try node(key), path: codingPath) }
+    private func child(_ key: Key) throws -> TapeDecoder { TapeDecoder(box, try value(key), path: codingPath) }
 
-    func decodeNil(forKey key: Key) throws -> Bool { try node(key) == .null }
+    func decodeNil(forKey key: Key) throws -> Bool { box.tape[try value(key)].kind == .null }
 
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try child(key).decode(type) }
-    func decode(_ type: String.Type, forKey key: Key) throws -> String {
-        // The common case without a decoder value in between.
-        if case .string(let value)? = members[key.stringValue] { return value }
-        return try child(key).decode(type)
-    }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String { try child(key).decode(type) }
     func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try child(key).decode(type) }
     func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try child(key).decode(type) }
     func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try child(key).decode(type) }
@@ -56,39 +75,48 @@ struct TreeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func superDecoder(forKey key: Key) throws -> any Decoder { try superDecoder(key: key.stringValue) }
 
     private func superDecoder(key: String) throws -> any Decoder {
-        TreeDecoder(members[key] ?? .null, path: codingPath)
+        TapeDecoder(box, Key(stringValue: key).flatMap(find) ?? -1, path: codingPath)
     }
 }
 
-/// An array of the tree as an unkeyed container.
-struct TreeUnkeyedContainer: UnkeyedDecodingContainer {
-    let items: [ExpressionValue]
+/// An array of the tape as an unkeyed container.
+struct TapeUnkeyedContainer: UnkeyedDecodingContainer {
+    let box: RecordDecoder.Box
     let codingPath: [any CodingKey]
+    let count: Int?
     private(set) var currentIndex = 0
+    /// The token of the next item; `end` past the last.
+    private var token: Int
+    private let end: Int
 
-    init(items: [ExpressionValue], codingPath: [any CodingKey]) {
-        self.items = items
+    init(box: RecordDecoder.Box, array: Int, codingPath: [any CodingKey]) {
+        self.box = box
         self.codingPath = codingPath
+        token = array + 1
+        end = Int(box.tape[array].next)
+        var count = 0
+        var item = token
+        while item < end { count += 1; item = Int(box.tape[item].next) }
+        self.count = count
     }
 
-    var count: Int? { items.count }
-    var isAtEnd: Bool { currentIndex >= items.count }
+    var isAtEnd: Bool { token >= end }
 
-    private mutating func next() throws -> TreeDecoder {
+    private mutating func next() throws -> TapeDecoder {
         guard !isAtEnd else {
             throw DecodingError.valueNotFound(Any.self, .init(codingPath: codingPath, debugDescription: "Unkeyed container is at end"))
         }
-        defer { currentIndex += 1 }
-        return TreeDecoder(items[currentIndex], path: codingPath)
+        defer {
+            currentIndex += 1
+            token = Int(box.tape[token].next)
+        }
+        return TapeDecoder(box, token, path: codingPath)
     }
 
     mutating func decodeNil() throws -> Bool {
-        guard !isAtEnd else { return false }
-        if items[currentIndex] == .null {
-            currentIndex += 1
-            return true
-        }
-        return false
+        guard !isAtEnd, box.tape[token].kind == .null else { return false }
+        _ = try next()
+        return true
     }
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try next().decode(type) }

@@ -3,20 +3,22 @@ import BPMN
 import Foundation
 
 /// Decodes the store's JSON records (tasks, instances, history) as `JSONDecoder` with its default strategies
-/// does, from the engine's own JSON reader (`ExpressionValue.parseJSON`) and a plain `Decoder` over its tree.
+/// does, from a token tape of the bytes (`JSONTape`) and a plain `Decoder` over it.
 ///
-/// Why: a fetch decodes each task and its instance that the memo does not hold (a backlog drained oldest first),
-/// and in the REST benchmark `JSONDecoder` was the largest single cost of `workflow serve` (16 % of its CPU). Its
-/// keyed containers rebuild a key table per object and build a coding path for every value; here a container is the
-/// object's dictionary, and no coding path is kept (an error names the key or the type). `ExpressionValue` members (JSON variables)
-/// are taken whole instead of being tried type after type. Debug builds check every record against `JSONDecoder`.
+/// Why: a fetch decodes each task and its instance that the memo does not hold (a backlog drained oldest first).
+/// `JSONDecoder` was the largest single cost of `workflow serve` in the REST benchmark (16 % of its CPU); a tree of
+/// `ExpressionValue`s read by a plain `Decoder` still took 18 %, most of it building a dictionary per object and a
+/// `String` per key. Here the reader only records where each value lies; a keyed container finds a key by comparing
+/// bytes, and a `String` is made only for a value asked for. No coding path is kept (an error names the key or the
+/// type). `ExpressionValue` members (JSON variables) are read whole. Debug builds check every record against
+/// `JSONDecoder`.
 public enum RecordDecoder {
     public static func decode<Value: Decodable>(_ type: Value.Type, from bytes: [UInt8]) throws -> Value {
-        let tree: ExpressionValue
-        do { tree = try ExpressionValue.parseJSON(bytes) } catch {
+        let tape: JSONTape
+        do { tape = try JSONTape(bytes) } catch {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "\(error)"))
         }
-        let value = try TreeDecoder(tree, path: []).decode(type)
+        let value = try TapeDecoder(Box(tape), 0, path: []).decode(type)
         assert(Self.agrees(value, bytes), "RecordDecoder and JSONDecoder disagree on a \(Value.self)")
         return value
     }
@@ -28,17 +30,34 @@ public enum RecordDecoder {
         }
         return same(value)
     }
+
+    /// The tape, shared by every decoder and container of one record.
+    final class Box {
+        let tape: JSONTape
+        init(_ tape: JSONTape) { self.tape = tape }
+    }
 }
 
-/// One node of the tree, as a `Decoder` and as its single-value container.
-struct TreeDecoder: Decoder, SingleValueDecodingContainer {
-    let node: ExpressionValue
+/// One value of the tape (or an absent one, `index` -1, read as null), as a `Decoder` and as its single-value
+/// container.
+struct TapeDecoder: Decoder, SingleValueDecodingContainer {
+    let box: RecordDecoder.Box
+    let index: Int
     let codingPath: [any CodingKey]
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    init(_ node: ExpressionValue, path: [any CodingKey]) {
-        self.node = node
+    init(_ box: RecordDecoder.Box, _ index: Int, path: [any CodingKey]) {
+        self.box = box
+        self.index = index
         self.codingPath = path
+    }
+
+    var kind: JSONTape.Kind { index < 0 ? .null : box.tape[index].kind }
+
+    /// The value as the engine's JSON model (for error messages and `ExpressionValue` members).
+    var node: ExpressionValue {
+        guard index >= 0 else { return .null }
+        return (try? ExpressionValue.parseJSON(box.tape.raw(index))) ?? .null
     }
 
     func mismatch<T>(_ type: T.Type) -> DecodingError {
@@ -46,45 +65,46 @@ struct TreeDecoder: Decoder, SingleValueDecodingContainer {
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        guard case .object(let members) = node else { throw mismatch([String: Any].self) }
-        return KeyedDecodingContainer(TreeKeyedContainer<Key>(members: members, codingPath: codingPath))
+        guard kind == .object else { throw mismatch([String: Any].self) }
+        return KeyedDecodingContainer(TapeKeyedContainer<Key>(box: box, object: index, codingPath: codingPath))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        guard case .array(let items) = node else { throw mismatch([Any].self) }
-        return TreeUnkeyedContainer(items: items, codingPath: codingPath)
+        guard kind == .array else { throw mismatch([Any].self) }
+        return TapeUnkeyedContainer(box: box, array: index, codingPath: codingPath)
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
 
-    func decodeNil() -> Bool { node == .null }
+    func decodeNil() -> Bool { kind == .null }
 
     func decode(_ type: Bool.Type) throws -> Bool {
-        guard case .bool(let value) = node else { throw mismatch(type) }
-        return value
+        switch kind {
+        case .true: return true
+        case .false: return false
+        default: throw mismatch(type)
+        }
     }
 
     func decode(_ type: String.Type) throws -> String {
-        guard case .string(let value) = node else { throw mismatch(type) }
-        return value
+        guard kind == .string else { throw mismatch(type) }
+        return box.tape.string(index)
     }
 
     func decode(_ type: Double.Type) throws -> Double {
-        switch node {
-        case .double(let value): return value
-        case .int(let value): return Double(value)
-        default: throw mismatch(type)
-        }
+        guard kind == .number, let value = box.tape.double(index) else { throw mismatch(type) }
+        return value
     }
 
     func decode(_ type: Float.Type) throws -> Float { Float(try decode(Double.self)) }
 
     /// An integer that the type holds exactly (`JSONDecoder` also takes `2.0` for 2, not `2.5`).
     func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
-        switch node {
-        case .int(let value): if let exact = T(exactly: value) { return exact }
-        case .double(let value): if let exact = T(exactly: value) { return exact }
-        default: break
+        guard kind == .number else { throw mismatch(type) }
+        if let value = box.tape.integer(index) {
+            if let exact = T(exactly: value) { return exact }
+        } else if let value = box.tape.double(index), let exact = T(exactly: value) {
+            return exact
         }
         throw mismatch(type)
     }
@@ -104,11 +124,11 @@ struct TreeDecoder: Decoder, SingleValueDecodingContainer {
         // What `JSONDecoder` treats apart: JSON kept as it is, and its default Data and URL strategies.
         if type == ExpressionValue.self { return Self.asJSONDecoderReadsIt(node) as! T }
         if type == Data.self {
-            guard case .string(let text) = node, let data = Data(base64Encoded: text) else { throw mismatch(type) }
+            guard kind == .string, let data = Data(base64Encoded: box.tape.string(index)) else { throw mismatch(type) }
             return data as! T
         }
         if type == URL.self {
-            guard case .string(let text) = node, let url = URL(string: text) else { throw mismatch(type) }
+            guard kind == .string, let url = URL(string: box.tape.string(index)) else { throw mismatch(type) }
             return url as! T
         }
         return try T(from: self)
