@@ -12,6 +12,11 @@ enum JSONResponse {
             body: .init(byteBuffer: ByteBuffer(bytes: value.jsonBytes)))
     }
 
+    /// JSON written already.
+    static func make(json: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
+    }
+
     static var noContent: Response { Response(status: .noContent) }
 
     /// The largest request body accepted (deployments included).

@@ -92,7 +92,7 @@ extension RedisWorkflowStore {
     private func record(history commit: InstanceCommit, into ops: inout RedisOperations) {
         let id = commit.instance.id
         if let historic = commit.historicInstance { ops.hashSet("hist", id, Self.encode(historic)) }
-        for activity in commit.startedActivities { ops.listPush("hact:" + id, Self.encode(activity)) }
+        for activity in commit.startedActivities { ops.listPush("hact:" + id, HistoryRecordWriter.json(activity)) }
         for variable in commit.retiredVariables { ops.listPush("hvar:" + id, Self.encode(variable)) }
         for ended in commit.endedActivities {
             ops.hashSet("hactend:" + id, ended.id, Self.time(ended.at) + "\u{1F}" + (ended.canceled ? "1" : "0"))
@@ -101,7 +101,7 @@ extension RedisWorkflowStore {
             let end = HistoricEnd(
                 state: commit.historicEnd?.state, endTime: commit.historicEnd?.at,
                 finalVariables: commit.instance.isEnded ? commit.instance.variables : nil)
-            ops.hashSet("hend", id, Self.encode(end))
+            ops.hashSet("hend", id, HistoryRecordWriter.json(end))
         }
     }
 }

@@ -88,10 +88,8 @@ struct ExternalTaskController<Context: ConnectionAwareContext> {
             if try topic.bool("includeExtensionProperties") ?? false { extensionTopics.insert(name) }
         }
         let locked = try await fetchWhileConnected(fetch, selections, timeout, channel: context.channel)
-        return JSONResponse.make(.array(locked.map {
-            DTO.lockedTask($0, extensionProperties: extensionTopics.contains($0.task.topicName),
-                           deserialize: deserializeTopics.contains($0.task.topicName))
-        }))
+        return JSONResponse.make(
+            json: LockedTaskWriter.write(locked, extensionTopics: extensionTopics, deserializeTopics: deserializeTopics))
     }
 
     /// Runs the (possibly long-polling) fetch, cancelling it when the client disconnects. Tasks locked for a

@@ -60,6 +60,7 @@ enum DTO {
         ]
     }
 
+    /// A locked task as fetch-and-lock answers it: the reference `LockedTaskWriter` writes the same JSON as.
     static func lockedTask(_ locked: Engine.LockedTask, extensionProperties: Bool, deserialize: Bool) -> ExpressionValue {
         var fields = externalTask(locked.task)
         fields["errorDetails"] = string(locked.task.errorDetails)
