@@ -10,9 +10,8 @@ import Workflow
 ///
 /// | key (after the prefix) | type | holds |
 /// |---|---|---|
-/// | `inst` / `iver` | hash | instance id → instance JSON / version |
-/// | `task` / `tver` / `tlock` | hash | task id → task JSON / version / lock overlay `expiry␟worker` |
-/// | `tq` | hash | task id → `topic␟score␟member`, where the task queues |
+/// | `inst` | hash | instance id → instance JSON; `v:<id>` → its version |
+/// | `task` | hash | task id → task JSON; `v:<id>` → version; `l:<id>` → lock overlay `expiry␟worker`; `q:<id>` → `topic␟score␟member␟slot pool␟slots␟worker pool`, where the task queues |
 /// | `ready:<topic>` | zset | member `<16-digit sequence><id>` by score −priority: highest priority, then oldest |
 /// | `delayed` | zset | task id by the time (s) its lock or back-off ends |
 /// | `itasks:<i>` / `iutasks:<i>` | set | task ids / user task ids of an instance |
@@ -54,6 +53,14 @@ public struct RedisKeys: Sendable {
     }
 
     static func partition(of id: String) -> Int { IDGenerator.partition(of: id) }
+
+    // A record's other fields sit beside it in its hash (ids hold no ':'), so one HDEL or HMGET reaches them all:
+    // a task's lock, complete and drop each took three or four calls more inside their scripts with a hash apiece.
+    static func version(_ id: String) -> String { "v:" + id }
+    static func lock(_ id: String) -> String { "l:" + id }
+    static func queueEntry(_ id: String) -> String { "q:" + id }
+    /// Whether a field of `inst` or `task` is a record's (not a version, lock or queue entry).
+    static func isRecordField(_ field: String) -> Bool { field.utf8.dropFirst().first != UInt8(ascii: ":") }
 
     /// The key that routes a partition's scripts.
     func route(_ partition: Int) -> String { prefix(partition) + "inst" }

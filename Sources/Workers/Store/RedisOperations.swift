@@ -11,6 +11,15 @@ struct RedisOperations {
 
     mutating func hashSet(_ key: String, _ field: String, _ value: String) { add("H", key, field, value) }
     mutating func hashDelete(_ key: String, _ field: String) { add("D", key, field) }
+    /// Several fields of one hash in one call.
+    mutating func hashSet(_ key: String, _ pairs: [(field: String, value: String)]) {
+        add("M", key, String(pairs.count))
+        for pair in pairs { add(pair.field, pair.value) }
+    }
+    mutating func hashDelete(_ key: String, _ fields: [String]) {
+        add("W", key, String(fields.count))
+        for field in fields { add(field) }
+    }
     mutating func sortedSetAdd(_ key: String, _ score: String, _ member: String) { add("Z", key, score, member) }
     mutating func setAdd(_ key: String, _ member: String) { add("S", key, member) }
     mutating func listPush(_ key: String, _ value: String) { add("L", key, value) }
@@ -39,11 +48,10 @@ struct RedisOperations {
         let member = Self.member(task)
         let score = String(-Double(task.priority))
         let json = RedisWorkflowStore.encode(task)
-        hashSet("task", task.id, json)
-        hashSet("tver", task.id, String(task.version))
-        if !isNew { hashDelete("tlock", task.id) }
-        hashSet("tq", task.id, [task.topicName, score, member, task.slotPool ?? "", String(task.slots), task.workerPool.rawValue]
-            .joined(separator: "\u{1F}"))
+        let entry = [task.topicName, score, member, task.slotPool ?? "", String(task.slots), task.workerPool.rawValue]
+        hashSet("task", [(task.id, json), (RedisKeys.version(task.id), String(task.version)),
+                         (RedisKeys.queueEntry(task.id), entry.joined(separator: "\u{1F}"))])
+        if !isNew { hashDelete("task", RedisKeys.lock(task.id)) }
         if !isNew { unqueue(task.id) }
         guard (task.retries ?? 1) > 0, !task.suspended else {
             // Out of retries or suspended: neither queued nor leased in its worker pool's counts.

@@ -19,7 +19,7 @@ enum RedisScripts {
     local function promote(now)
       local due = redis.call('ZRANGEBYSCORE', p .. 'delayed', '-inf', now, 'LIMIT', 0, 1000)
       for _, id in ipairs(due) do
-        local info = redis.call('HGET', p .. 'tq', id)
+        local info = redis.call('HGET', p .. 'task', 'q:' .. id)
         if info then
           local f = split(info)
           redis.call('ZADD', p .. 'ready:' .. f[1], f[2], f[3])
@@ -50,7 +50,7 @@ enum RedisScripts {
     end
     local released = {}
     local function unqueue(id, info)
-      if info == nil then info = redis.call('HGET', p .. 'tq', id) end
+      if info == nil then info = redis.call('HGET', p .. 'task', 'q:' .. id) end
       if info then
         local f = split(info)
         redis.call('ZREM', p .. 'ready:' .. f[1], f[3])
@@ -59,21 +59,18 @@ enum RedisScripts {
       redis.call('ZREM', p .. 'delayed', id)
     end
     local function dropTask(inst, id, state, time)
-      local info = redis.call('HGET', p .. 'tq', id)
+      local info = redis.call('HGET', p .. 'task', 'q:' .. id)
       if info then
         local f = split(info)
         if f[4] and f[4] ~= '' then table.insert(released, f[4] .. US .. id) end
         if f[6] then redis.call('ZREM', p .. 'pl:' .. f[6], id) end
       end
       unqueue(id, info)
-      redis.call('HDEL', p .. 'tq', id)
-      redis.call('HDEL', p .. 'task', id)
-      redis.call('HDEL', p .. 'tver', id)
-      redis.call('HDEL', p .. 'tlock', id)
+      redis.call('HDEL', p .. 'task', id, 'v:' .. id, 'l:' .. id, 'q:' .. id)
       redis.call('SREM', p .. 'itasks:' .. inst, id)
       closeIncidents(inst, 'c', id, state, time)
     end
-    -- f: the task's queue entry (tq), split, as the caller read it.
+    -- f: the task's queue entry (task field q:<id>), split, as the caller read it.
     local function lock(topic, member, worker, expiry, score, f)
       redis.call('ZREM', p .. 'ready:' .. topic, member)
       local id = string.sub(member, 17)
@@ -81,10 +78,11 @@ enum RedisScripts {
         redis.call('ZREM', p .. 'pq:' .. f[6], id)
         redis.call('ZADD', p .. 'pl:' .. f[6], score, id)
       end
-      local version = redis.call('HINCRBY', p .. 'tver', id, 1)
-      redis.call('HSET', p .. 'tlock', id, expiry .. US .. worker)
+      local got = redis.call('HMGET', p .. 'task', 'v:' .. id, id)
+      local version = (tonumber(got[1]) or 0) + 1
+      redis.call('HSET', p .. 'task', 'v:' .. id, version, 'l:' .. id, expiry .. US .. worker)
       redis.call('ZADD', p .. 'delayed', score, id)
-      return {id, version, redis.call('HGET', p .. 'task', id)}
+      return {id, version, got[2]}
     end
     """
 
@@ -105,7 +103,16 @@ enum RedisScripts {
         redis.call('HSET', p .. ARGV[i + 1], ARGV[i + 2], ARGV[i + 3])
         if string.sub(ARGV[i + 1], 1, 5) == 'iinc:' then noIncidents = {} end
         i = i + 4
+      elseif op == 'M' then
+        local n = tonumber(ARGV[i + 2])
+        redis.call('HSET', p .. ARGV[i + 1], unpack(ARGV, i + 3, i + 2 + 2 * n))
+        if string.sub(ARGV[i + 1], 1, 5) == 'iinc:' then noIncidents = {} end
+        i = i + 3 + 2 * n
       elseif op == 'D' then redis.call('HDEL', p .. ARGV[i + 1], ARGV[i + 2]); i = i + 3
+      elseif op == 'W' then
+        local n = tonumber(ARGV[i + 2])
+        redis.call('HDEL', p .. ARGV[i + 1], unpack(ARGV, i + 3, i + 2 + n))
+        i = i + 3 + n
       elseif op == 'Z' then redis.call('ZADD', p .. ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]); i = i + 4
       elseif op == 'R' then redis.call('ZREM', p .. ARGV[i + 1], ARGV[i + 2]); i = i + 3
       elseif op == 'S' then redis.call('SADD', p .. ARGV[i + 1], ARGV[i + 2]); i = i + 3
@@ -163,7 +170,7 @@ enum RedisScripts {
         local found = redis.call('ZRANGE', p .. 'ready:' .. topic, offset, offset + max - 1, 'WITHSCORES')
         if #found == 0 then break end
         for j = 1, #found, 2 do
-          local f = split(redis.call('HGET', p .. 'tq', string.sub(found[j], 17)) or '')
+          local f = split(redis.call('HGET', p .. 'task', 'q:' .. string.sub(found[j], 17)) or '')
           local pool = (f[4] and f[4] ~= '') and f[4] or nil
           if not pool then plain = plain + 1 end
           table.insert(candidates, {topic, found[j], tonumber(found[j + 1]), ARGV[i + 1], ARGV[i + 2], pool, f[5], f})
@@ -203,9 +210,8 @@ enum RedisScripts {
       for j = 1, #found, 2 do
         local id = string.sub(found[j], 17)
         table.insert(out, ARGV[i]); table.insert(out, found[j]); table.insert(out, found[j + 1])
-        table.insert(out, redis.call('HGET', p .. 'tver', id) or '0')
-        table.insert(out, redis.call('HGET', p .. 'tlock', id) or '')
-        table.insert(out, redis.call('HGET', p .. 'task', id) or '')
+        local got = redis.call('HMGET', p .. 'task', 'v:' .. id, 'l:' .. id, id)
+        table.insert(out, got[1] or '0'); table.insert(out, got[2] or ''); table.insert(out, got[3] or '')
       end
     end
     return out
@@ -221,7 +227,7 @@ enum RedisScripts {
     for i = 5, 4 + tonumber(ARGV[4]) do
       local found = redis.call('ZRANGE', p .. 'ready:' .. ARGV[i], 0, tonumber(ARGV[3]) - 1, 'WITHSCORES')
       for j = 1, #found, 2 do
-        local f = split(redis.call('HGET', p .. 'tq', string.sub(found[j], 17)) or '')
+        local f = split(redis.call('HGET', p .. 'task', 'q:' .. string.sub(found[j], 17)) or '')
         table.insert(out, ARGV[i]); table.insert(out, found[j]); table.insert(out, found[j + 1])
         table.insert(out, f[4] or ''); table.insert(out, f[5] or '1'); table.insert(out, f[6] or '')
       end
@@ -240,7 +246,7 @@ enum RedisScripts {
     for _ = 1, tonumber(ARGV[3]) do
       local topic, member = ARGV[i], ARGV[i + 1]
       if redis.call('ZSCORE', p .. 'ready:' .. topic, member) then
-        local f = split(redis.call('HGET', p .. 'tq', string.sub(member, 17)) or '')
+        local f = split(redis.call('HGET', p .. 'task', 'q:' .. string.sub(member, 17)) or '')
         if wanted ~= '' and f[6] ~= wanted then
           table.insert(other, string.sub(member, 17))
         elseif not held and f[4] and f[4] ~= '' then
@@ -265,7 +271,7 @@ enum RedisScripts {
     static let dueBackoffs = RedisScript(prelude + "\n" + """
     local counts, out = {}, {}
     for _, id in ipairs(redis.call('ZRANGEBYSCORE', p .. 'delayed', '-inf', ARGV[2], 'LIMIT', 0, 10000)) do
-      local f = split(redis.call('HGET', p .. 'tq', id) or '')
+      local f = split(redis.call('HGET', p .. 'task', 'q:' .. id) or '')
       if f[6] and not redis.call('ZSCORE', p .. 'pl:' .. f[6], id) then counts[f[6]] = (counts[f[6]] or 0) + 1 end
     end
     for pool, count in pairs(counts) do table.insert(out, pool); table.insert(out, count) end
@@ -276,11 +282,11 @@ enum RedisScripts {
     /// ARGV: prefix, task id. The instance id is read from the task's JSON (a plain string field).
     static let readTaskWithInstance = RedisScript("""
     local p = ARGV[1]
-    local json = redis.call('HGET', p .. 'task', ARGV[2])
-    if not json then return {} end
-    local instance = cjson.decode(json)['processInstanceID']
-    return {json, redis.call('HGET', p .. 'tver', ARGV[2]) or '0', redis.call('HGET', p .. 'tlock', ARGV[2]) or '',
-            redis.call('HGET', p .. 'inst', instance) or ''}
+    local id = ARGV[2]
+    local got = redis.call('HMGET', p .. 'task', id, 'v:' .. id, 'l:' .. id)
+    if not got[1] then return {} end
+    local instance = cjson.decode(got[1])['processInstanceID']
+    return {got[1], got[2] or '0', got[3] or '', redis.call('HGET', p .. 'inst', instance) or ''}
     """)
 
     /// Takes a task's slots in its pool if they fit and no unexpired lease of the task holds them already (two

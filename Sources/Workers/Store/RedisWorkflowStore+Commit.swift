@@ -15,17 +15,15 @@ extension RedisWorkflowStore {
     public func commit(_ commit: InstanceCommit) async throws {
         let instance = commit.instance
         let id = instance.id
-        var checks = [("iver", id, instance.version == 0 ? "" : String(instance.version - 1))]
-        checks += commit.deletedTasks.map { ("tver", $0.id, String($0.version)) }
+        var checks = [("inst", RedisKeys.version(id), instance.version == 0 ? "" : String(instance.version - 1))]
+        checks += commit.deletedTasks.map { ("task", RedisKeys.version($0.id), String($0.version)) }
         var ops = RedisOperations()
         var written: (instance: String?, tasks: [(ExternalTask, String)]) = (nil, [])
         if instance.isEnded {
-            ops.hashDelete("inst", id)
-            ops.hashDelete("iver", id)
+            ops.hashDelete("inst", [id, RedisKeys.version(id)])
         } else {
             let json = Self.encode(instance)
-            ops.hashSet("inst", id, json)
-            ops.hashSet("iver", id, String(instance.version))
+            ops.hashSet("inst", [(id, json), (RedisKeys.version(id), String(instance.version))])
             written.instance = json
         }
         for (taskID, _) in commit.deletedTasks {
@@ -51,7 +49,7 @@ extension RedisWorkflowStore {
             ops.closeIncidents(instance: id, mode: "e", value: execution, state: .resolved, at: commit.time)
         }
         for incident in commit.raisedIncidents { ops.addIncident(incident) }
-        // A new instance (version 0: its iver is checked absent) has no indexed events, tasks or incidents yet.
+        // A new instance (version 0: its version field is checked absent) has no indexed events, tasks or incidents yet.
         let isNew = instance.version == 0
         if !isNew && commit.replacesIndexedEvents { ops.clearEvents(instance: id) }
         if instance.isEnded {

@@ -144,7 +144,7 @@ extension RedisWorkflowStore {
             ops.purgeClosedIncidents(instance: id)
             // Only ended instances: the check fails (a conflict) while the instance still runs.
             do {
-                try await apply(RedisKeys.partition(of: id), checks: [("iver", id, "")], ops)
+                try await apply(RedisKeys.partition(of: id), checks: [("inst", RedisKeys.version(id), "")], ops)
             } catch let error as WorkflowError where error.code == .conflict {
                 continue
             }

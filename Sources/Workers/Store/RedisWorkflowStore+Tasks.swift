@@ -16,14 +16,13 @@ extension RedisWorkflowStore {
         return task
     }
 
-    private func reads(_ id: String) -> [RedisCommand] {
-        let prefix = keys.prefix(RedisKeys.partition(of: id))
-        return ["task", "tver", "tlock"].map { RedisCommand("HGET", prefix + $0, id) }
-    }
-
     public func externalTask(_ id: String) async throws -> ExternalTask? {
-        let replies = try await redis.pipeline(reads(id))
-        return try task(id, replies[0], version: replies[1], lock: replies[2])
+        let reply = try await redis.send(
+            "HMGET", keys.prefix(RedisKeys.partition(of: id)) + "task", id, RedisKeys.version(id), RedisKeys.lock(id))
+        if case .error(let message) = reply { throw RedisError(.reply, message) }
+        let fields = reply.array
+        guard fields.count == 3 else { return nil }
+        return try task(id, fields[0], version: fields[1], lock: fields[2])
     }
 
     public func externalTaskWithInstance(_ id: String, mayBeStale: Bool) async throws -> (ExternalTask, ProcessInstance?)? {
@@ -40,17 +39,13 @@ extension RedisWorkflowStore {
     }
 
     public func externalTasks() async throws -> [ExternalTask] {
-        let replies = try await redis.pipeline((0..<RedisKeys.partitions).flatMap { partition in
-            ["task", "tver", "tlock"].map { RedisCommand("HGETALL", keys.prefix(partition) + $0) }
-        })
+        let replies = try await everyPartition { RedisCommand("HGETALL", keys.prefix($0) + "task") }
         var tasks: [ExternalTask] = []
-        for partition in 0..<RedisKeys.partitions {
-            let records = replies[partition * 3].array
-            let versions = Self.fields(replies[partition * 3 + 1])
-            let locks = Self.fields(replies[partition * 3 + 2])
-            for index in stride(from: 0, to: records.count - 1, by: 2) {
-                guard let id = records[index].string else { continue }
-                if let task = try task(id, records[index + 1], version: versions[id] ?? .null, lock: locks[id] ?? .null) {
+        for reply in replies {
+            let fields = Self.fields(reply)
+            for (id, record) in fields where RedisKeys.isRecordField(id) {
+                if let task = try task(id, record, version: fields[RedisKeys.version(id)] ?? .null,
+                                       lock: fields[RedisKeys.lock(id)] ?? .null) {
                     tasks.append(task)
                 }
             }
@@ -79,7 +74,7 @@ extension RedisWorkflowStore {
             ops.closeIncidents(instance: task.processInstanceID, mode: "c", value: task.id, state: .resolved, at: time)
         }
         do {
-            try await apply(RedisKeys.partition(of: task.id), checks: [("tver", task.id, String(task.version - 1))], ops)
+            try await apply(RedisKeys.partition(of: task.id), checks: [("task", RedisKeys.version(task.id), String(task.version - 1))], ops)
             try await apply(slots, to: task)
             decodedTasks.remember(task.id, Array(json.utf8), task)
             leases.forget(task.id)

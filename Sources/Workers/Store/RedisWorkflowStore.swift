@@ -165,8 +165,9 @@ public final class RedisWorkflowStore: WorkflowStore {
     }
 
     public func instances(definitionKey: String?) async throws -> [ProcessInstance] {
-        let replies = try await everyPartition { RedisCommand("HVALS", keys.prefix($0) + "inst") }
-        return try replies.flatMap(\.array).compactMap { try Self.decode(ProcessInstance.self, $0) }
+        let replies = try await everyPartition { RedisCommand("HGETALL", keys.prefix($0) + "inst") }
+        let records = replies.flatMap { Self.fields($0).filter { RedisKeys.isRecordField($0.key) }.values }
+        return try records.compactMap { try Self.decode(ProcessInstance.self, $0) }
             .filter { definitionKey == nil || $0.definitionKey == definitionKey }
             .sorted { $0.startTime < $1.startTime }
     }
