@@ -64,6 +64,37 @@ struct JSONTape {
         }
     }
 
+    /// The value token of an object's first member named `key`.
+    func member(_ object: Int, _ key: String) -> Int? {
+        let end = Int(tokens[object].next)
+        var token = object + 1
+        while token < end {
+            if self.key(token, is: key) { return token + 1 }
+            token = Int(tokens[token + 1].next)
+        }
+        return nil
+    }
+
+    /// An object's (key token, value token) pairs, or an array's (item token, item token), in order.
+    func children(_ container: Int) -> [(key: Int, value: Int)] {
+        let isObject = tokens[container].kind == .object
+        let end = Int(tokens[container].next)
+        var result: [(key: Int, value: Int)] = []
+        var token = container + 1
+        while token < end {
+            let value = isObject ? token + 1 : token
+            result.append((token, value))
+            token = Int(tokens[value].next)
+        }
+        return result
+    }
+
+    /// A number token as an integer, as `ExpressionValue.intValue` reads it (a whole double too).
+    func wholeNumber(_ index: Int) -> Int64? {
+        guard tokens[index].kind == .number else { return nil }
+        return integer(index) ?? double(index).flatMap { Int64(exactly: $0) }
+    }
+
     /// A string token's text, escapes decoded.
     func string(_ index: Int) -> String {
         let token = tokens[index]

@@ -9,27 +9,10 @@ struct TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let object: Int
     let codingPath: [any CodingKey]
 
-    /// The key token of every member.
-    private var keyTokens: some Sequence<Int> {
-        let tape = box.tape
-        let end = Int(tape[object].next)
-        return sequence(first: object + 1) { Int(tape[$0 + 1].next) }.lazy.prefix { $0 < end }
-    }
-
-    var allKeys: [Key] { keyTokens.compactMap { Key(stringValue: box.tape.string($0)) } }
+    var allKeys: [Key] { box.tape.children(object).compactMap { Key(stringValue: box.tape.string($0.key)) } }
 
     /// The value token of the member named `key`.
-    private func find(_ key: Key) -> Int? {
-        let name = key.stringValue
-        let tape = box.tape
-        let end = Int(tape[object].next)
-        var token = object + 1
-        while token < end {
-            if tape.key(token, is: name) { return token + 1 }
-            token = Int(tape[token + 1].next)
-        }
-        return nil
-    }
+    private func find(_ key: Key) -> Int? { box.tape.member(object, key.stringValue) }
 
     func contains(_ key: Key) -> Bool { find(key) != nil }
 

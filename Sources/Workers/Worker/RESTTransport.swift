@@ -73,11 +73,14 @@ public final class RESTTransport: ExternalTaskTransport {
         if let timeout = fetch.asyncResponseTimeout { body["asyncResponseTimeout"] = .int(timeout) }
         if let pool = fetch.workerPool { body["workerPool"] = .string(pool.rawValue) }
         let wait = TimeAmount.milliseconds(fetch.asyncResponseTimeout ?? 0) + .seconds(30)
-        let reply = try await post("/external-task/fetchAndLock", body: .object(body), timeout: wait)
-        guard case .array(let tasks) = reply else {
-            throw WorkerTransportError(.unavailable, "fetchAndLock answered \(reply.jsonText.prefix(200)), not an array")
+        let path = "/external-task/fetchAndLock"
+        let (status, bytes) = try await exchange(path, body: .object(body), timeout: wait)
+        guard (200..<300).contains(status) else { throw Self.failure(status: status, reply: Self.json(bytes), path: path) }
+        let answer = Array(bytes.readableBytesView)
+        guard let tasks = Self.lockedTasks(answer, workerID: fetch.workerID) else {
+            throw WorkerTransportError(.unavailable, "fetchAndLock answered \(String(decoding: answer.prefix(200), as: UTF8.self)), not an array")
         }
-        return tasks.compactMap { task(from: $0, workerID: fetch.workerID) }
+        return tasks
     }
 
     public func failure(_ taskID: String, workerID: String, message: String, details: String?, retries: Int,
@@ -130,33 +133,28 @@ public final class RESTTransport: ExternalTaskTransport {
         .object(variables.mapValues { $0.camundaDTO() })
     }
 
-    private func task(from json: ExpressionValue, workerID: String) -> WorkerTask? {
-        guard case .object(let fields) = json, let id = fields["id"]?.stringValue,
-              let topic = fields["topicName"]?.stringValue else { return nil }
-        let text = { (key: String) in fields[key]?.stringValue }
-        return WorkerTask(
-            id: id, topicName: topic, workerID: workerID, processInstanceID: text("processInstanceId") ?? "",
-            processDefinitionKey: text("processDefinitionKey"), activityID: text("activityId"),
-            businessKey: text("businessKey"), retries: fields["retries"]?.intValue.map(Int.init),
-            priority: fields["priority"]?.intValue ?? 0,
-            lockExpirationTime: text("lockExpirationTime").flatMap(CamundaDate.parse),
-            extensionProperties: (fields["extensionProperties"]?.objectValue ?? [:]).compactMapValues(\.stringValue),
-            variables: (fields["variables"]?.objectValue ?? [:]).mapValues(VariableValue.init(camundaDTO:)))
-    }
-
     /// POSTs JSON and returns the JSON answer (`.null` for 204); maps failures to `WorkerTransportError`.
     func post(_ path: String, body: ExpressionValue, timeout: TimeAmount = .seconds(30)) async throws -> ExpressionValue {
-        let (status, bytes): (Int, ByteBuffer)
+        let (status, bytes) = try await exchange(path, body: body, timeout: timeout)
+        let json = Self.json(bytes)
+        if (200..<300).contains(status) { return json }
+        throw Self.failure(status: status, reply: json, path: path)
+    }
+
+    /// POSTs JSON and returns the status and body; a failure to get an answer is a `WorkerTransportError`.
+    private func exchange(_ path: String, body: ExpressionValue, timeout: TimeAmount) async throws -> (Int, ByteBuffer) {
         do {
-            (status, bytes) = try await send(.POST, path, body: ByteBuffer(bytes: body.jsonBytes), timeout: timeout)
+            return try await send(.POST, path, body: ByteBuffer(bytes: body.jsonBytes), timeout: timeout)
         } catch is CancellationError {
             throw CancellationError()
         } catch {
             throw WorkerTransportError(.unavailable, "POST \(path): \(error)")
         }
-        let json = bytes.readableBytes == 0 ? .null : (try? ExpressionValue.parseJSON(bytes.readableBytesView)) ?? .null
-        if (200..<300).contains(status) { return json }
-        throw Self.failure(status: status, reply: json, path: path)
+    }
+
+    /// An answer's body as JSON (`.null` when empty or not JSON).
+    static func json(_ bytes: ByteBuffer) -> ExpressionValue {
+        bytes.readableBytes == 0 ? .null : (try? ExpressionValue.parseJSON(bytes.readableBytesView)) ?? .null
     }
 
     /// What an answer that is not a success means to the worker (`reply`: Camunda's error body, if any).
