@@ -166,8 +166,18 @@ public struct RedisCommand: Sendable {
     public mutating func append(_ argument: String) { arguments.append(Array(argument.utf8)) }
     public mutating func append(bytes: [UInt8]) { arguments.append(bytes) }
 
+    /// Arguments after `arguments`, already in RESP (`$LEN\r\nBYTES\r\n` each), and how many: a script's many
+    /// operations go as one buffer (`RedisOperations`). A Cluster routes by `arguments`, never by these.
+    private(set) var encodedTail: [UInt8] = []
+    private(set) var encodedTailCount = 0
+
+    mutating func append(encoded resp: [UInt8], count: Int) {
+        encodedTail += resp
+        encodedTailCount += count
+    }
+
     /// Bytes of the command in RESP (at most: lengths are counted as 20 digits).
-    var respSize: Int { 24 + arguments.reduce(0) { $0 + $1.count + 26 } }
+    var respSize: Int { 24 + arguments.reduce(0) { $0 + $1.count + 26 } + encodedTail.count }
 
     /// `*N\r\n` then `$LEN\r\nBYTES\r\n` per argument.
     func writeRESP(into buffer: inout [UInt8]) {
@@ -177,12 +187,13 @@ public struct RedisCommand: Sendable {
             buffer.append(13)
             buffer.append(10)
         }
-        header(UInt8(ascii: "*"), arguments.count)
+        header(UInt8(ascii: "*"), arguments.count + encodedTailCount)
         for argument in arguments {
             header(UInt8(ascii: "$"), argument.count)
             buffer.append(contentsOf: argument)
             buffer.append(13)
             buffer.append(10)
         }
+        buffer.append(contentsOf: encodedTail)
     }
 }

@@ -40,7 +40,11 @@ extension RedisConnector {
 
     /// Runs a Lua script by its SHA, loading it once when the server does not know it yet (a restart, a failover).
     public func evaluate(_ script: RedisScript, keys: [String], arguments: [[UInt8]]) async throws -> RedisReply {
-        let command = RedisCommand.evalsha(script, keys: keys, arguments: arguments)
+        try await evaluate(script, RedisCommand.evalsha(script, keys: keys, arguments: arguments))
+    }
+
+    /// Runs an `EVALSHA` command of `script` (built by `RedisCommand.evalsha`), as `evaluate` does.
+    func evaluate(_ script: RedisScript, _ command: RedisCommand) async throws -> RedisReply {
         var reply = try await pipeline([command])[0]
         // Loaded again after a restart, a failover or a SCRIPT FLUSH (even one between the load and the retry).
         for _ in 0..<3 {

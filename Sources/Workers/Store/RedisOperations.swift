@@ -4,10 +4,42 @@ import Foundation
 import Workflow
 
 /// The writes of one `apply` script, built in Swift; key names are relative to the partition prefix.
+///
+/// The arguments are kept as the RESP they are sent as (`$LEN\r\nBYTES\r\n` each), in one buffer: a step has 20 to
+/// 60 of them, and an array per argument, copied into the command and written out again, was a good part of the
+/// server's allocations per task.
 struct RedisOperations {
-    private(set) var arguments: [[UInt8]] = []
+    private(set) var resp: [UInt8] = []
+    private(set) var count = 0
 
-    private mutating func add(_ parts: String...) { arguments += parts.map { Array($0.utf8) } }
+    init() { resp.reserveCapacity(1024) }
+
+    private mutating func put(_ part: String) {
+        var part = part
+        part.withUTF8 { bytes in
+            resp.append(UInt8(ascii: "$"))
+            resp.append(contentsOf: String(bytes.count).utf8)
+            resp.append(13)
+            resp.append(10)
+            resp.append(contentsOf: bytes)
+            resp.append(13)
+            resp.append(10)
+        }
+        count += 1
+    }
+
+    private mutating func add(_ first: String, _ second: String) { put(first); put(second) }
+    private mutating func add(_ first: String, _ second: String, _ third: String) { add(first, second); put(third) }
+    private mutating func add(_ first: String, _ second: String, _ third: String, _ fourth: String) {
+        add(first, second, third); put(fourth)
+    }
+    private mutating func add(_ first: String, _ second: String, _ third: String, _ fourth: String, _ fifth: String) {
+        add(first, second, third, fourth); put(fifth)
+    }
+    private mutating func add(_ first: String, _ second: String, _ third: String, _ fourth: String, _ fifth: String,
+                              _ sixth: String) {
+        add(first, second, third, fourth, fifth); put(sixth)
+    }
 
     mutating func hashSet(_ key: String, _ field: String, _ value: String) { add("H", key, field, value) }
     mutating func hashDelete(_ key: String, _ field: String) { add("D", key, field) }
@@ -18,7 +50,7 @@ struct RedisOperations {
     }
     mutating func hashDelete(_ key: String, _ fields: [String]) {
         add("W", key, String(fields.count))
-        for field in fields { add(field) }
+        for field in fields { put(field) }
     }
     mutating func sortedSetAdd(_ key: String, _ score: String, _ member: String) { add("Z", key, score, member) }
     mutating func setAdd(_ key: String, _ member: String) { add("S", key, member) }
@@ -55,7 +87,7 @@ struct RedisOperations {
         if !isNew { unqueue(task.id) }
         guard (task.retries ?? 1) > 0, !task.suspended else {
             // Out of retries or suspended: neither queued nor leased in its worker pool's counts.
-            arguments += ["R", "pl:" + task.workerPool.rawValue, task.id].map { Array($0.utf8) }
+            add("R", "pl:" + task.workerPool.rawValue, task.id)
             return json
         }
         if let until = task.lockExpirationTime {
@@ -82,7 +114,7 @@ struct RedisOperations {
         switch change {
         case .keep: break
         case .hold(let until): sortedSetAdd("pl:" + task.workerPool.rawValue, RedisWorkflowStore.time(until), task.id)
-        case .release: arguments += ["R", "pl:" + task.workerPool.rawValue, task.id].map { Array($0.utf8) }
+        case .release: add("R", "pl:" + task.workerPool.rawValue, task.id)
         }
     }
 
@@ -94,7 +126,7 @@ struct RedisOperations {
 }
 
 extension RedisOperations {
-    mutating func setRemove(_ key: String, _ member: String) { arguments += ["X", key, member].map { Array($0.utf8) } }
+    mutating func setRemove(_ key: String, _ member: String) { add("X", key, member) }
     /// Removes an instance's closed incidents from the partition's incident history.
-    mutating func purgeClosedIncidents(instance: String) { arguments += ["P", instance].map { Array($0.utf8) } }
+    mutating func purgeClosedIncidents(instance: String) { add("P", instance) }
 }

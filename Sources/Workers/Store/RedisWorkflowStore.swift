@@ -58,9 +58,10 @@ public final class RedisWorkflowStore: WorkflowStore {
     func apply(_ partition: Int, checks: [(String, String, String)], _ operations: RedisOperations) async throws {
         var arguments: [[UInt8]] = [Array(keys.prefix(partition).utf8), Array(String(checks.count).utf8)]
         for (hash, field, expected) in checks { arguments += [Array(hash.utf8), Array(field.utf8), Array(expected.utf8)] }
-        arguments += operations.arguments
+        var command = RedisCommand.evalsha(RedisScripts.apply, keys: [keys.route(partition)], arguments: arguments)
+        command.append(encoded: operations.resp, count: operations.count)
         do {
-            let released = try await redis.evaluate(RedisScripts.apply, keys: [keys.route(partition)], arguments: arguments)
+            let released = try await redis.evaluate(RedisScripts.apply, command)
             if !released.array.isEmpty { try await releaseSlots(released.array.compactMap(\.string)) }
         } catch let error as RedisError where error.code == .reply && error.message.hasPrefix("CONFLICT") {
             throw WorkflowError(.conflict, "A concurrent step changed \(error.message.dropFirst(9)); try again")
