@@ -147,6 +147,6 @@ extension JSONTape {
 extension UInt8 {
     fileprivate var isDigit: Bool { self >= 48 && self <= 57 }
     fileprivate var isHexDigit: Bool {
-        isDigit || (self >= UInt8(ascii: "a") && self <= UInt8(ascii: "f")) || (self >= UInt8(ascii: "A") && self <= UInt8(ascii: "F"))
+        isDigit || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(self | 0x20)
     }
 }

@@ -47,7 +47,8 @@ struct JSONTape {
     /// The whole value's bytes (with a string's quotes), for reading it as an `ExpressionValue`.
     func raw(_ index: Int) -> ArraySlice<UInt8> {
         let token = tokens[index]
-        return token.kind == .string ? bytes[Int(token.start) - 1 ..< Int(token.end) + 1] : bytes[Int(token.start) ..< Int(token.end)]
+        let quotes = token.kind == .string ? 1 : 0
+        return bytes[Int(token.start) - quotes ..< Int(token.end) + quotes]
     }
 
     /// Whether a key token (a string) spells `key`.
@@ -116,7 +117,8 @@ struct JSONTape {
         while position < Int(token.end) {
             let digit = Int64(bytes[position] &- 48)
             let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            let (sum, overflow2) = negative ? shifted.subtractingReportingOverflow(digit)
+                                            : shifted.addingReportingOverflow(digit)
             if overflow1 || overflow2 { return nil }
             value = sum
             position += 1

@@ -74,7 +74,8 @@ extension RedisWorkflowStore {
             ops.closeIncidents(instance: task.processInstanceID, mode: "c", value: task.id, state: .resolved, at: time)
         }
         do {
-            try await apply(RedisKeys.partition(of: task.id), checks: [("task", RedisKeys.version(task.id), String(task.version - 1))], ops)
+            let check = ("task", RedisKeys.version(task.id), String(task.version - 1))
+            try await apply(RedisKeys.partition(of: task.id), checks: [check], ops)
             try await apply(slots, to: task)
             decodedTasks.remember(task.id, Array(json.utf8), task)
             leases.forget(task.id)
