@@ -5,9 +5,19 @@ import Testing
 @testable import Workflow
 @testable import WorkflowAPI
 
-/// The fetch answer written straight to bytes is byte for byte the JSON of `DTO.lockedTask`, for tasks with and
+/// The fetch answer written straight to bytes is byte for byte the JSON of the DTO dictionary, for tasks with and
 /// without every optional field, variables of every kind, extension properties asked for or not.
 struct LockedTaskWriterTests {
+    /// The answer's object as the other DTOs build theirs: the task's DTO and the three fields of a locked task.
+    static func reference(_ locked: Engine.LockedTask, extensionProperties: Bool, deserialize: Bool) -> ExpressionValue {
+        var fields = DTO.externalTask(locked.task)
+        fields["errorDetails"] = DTO.string(locked.task.errorDetails)
+        fields["variables"] = VariableCodec.encode(locked.variables, deserialize: deserialize)
+        fields["extensionProperties"] = extensionProperties
+            ? .object(locked.task.extensionProperties.mapValues { .string($0) }) : .object([:])
+        return .object(fields)
+    }
+
     @Test func writesWhatTheDTOWrites() async throws {
         let harness = try await APIHarness()
         let engine = harness.engine
@@ -34,7 +44,7 @@ struct LockedTaskWriterTests {
         for extensions in [Set<String>(), ["topic.a"]] {
             for deserialize in [Set<String>(), ["topic.a"]] {
                 let expected = ExpressionValue.array(locked.map {
-                    DTO.lockedTask($0, extensionProperties: extensions.contains($0.task.topicName),
+                    Self.reference($0, extensionProperties: extensions.contains($0.task.topicName),
                                    deserialize: deserialize.contains($0.task.topicName))
                 }).jsonBytes
                 let written = LockedTaskWriter.write(locked, extensionTopics: extensions, deserializeTopics: deserialize)

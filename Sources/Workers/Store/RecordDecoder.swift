@@ -54,7 +54,7 @@ struct TapeDecoder: Decoder, SingleValueDecodingContainer {
 
     var kind: JSONTape.Kind { index < 0 ? .null : box.tape[index].kind }
 
-    /// The value as the engine's JSON model (for error messages and `ExpressionValue` members).
+    /// The value as the engine's JSON model, for error messages.
     var node: ExpressionValue {
         guard index >= 0 else { return .null }
         return (try? ExpressionValue.parseJSON(box.tape.raw(index))) ?? .null
@@ -122,7 +122,12 @@ struct TapeDecoder: Decoder, SingleValueDecodingContainer {
 
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
         // What `JSONDecoder` treats apart: JSON kept as it is, and its default Data and URL strategies.
-        if type == ExpressionValue.self { return Self.asJSONDecoderReadsIt(node) as! T }
+        if type == ExpressionValue.self {
+            guard index >= 0 else { return ExpressionValue.null as! T }
+            do { return Self.asJSONDecoderReadsIt(try ExpressionValue.parseJSON(box.tape.raw(index))) as! T } catch {
+                throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "\(error)"))
+            }
+        }
         if type == Data.self {
             guard kind == .string, let data = Data(base64Encoded: box.tape.string(index)) else { throw mismatch(type) }
             return data as! T

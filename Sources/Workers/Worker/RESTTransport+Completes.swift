@@ -42,7 +42,7 @@ extension RESTTransport {
             if status == 404 || status == 405 || status == 501 { return nil }
             // Too big together (large variables): each on its own.
             if status == 413 { return await entries.asyncResults(completeOne) }
-            reply = bytes.readableBytes == 0 ? .null : (try? ExpressionValue.parseJSON(bytes.readableBytesView)) ?? .null
+            reply = Self.json(bytes)
             guard status == 200 else { throw Self.failure(status: status, reply: reply, path: path) }
         } catch {
             let failure = error is CancellationError || error is WorkerTransportError

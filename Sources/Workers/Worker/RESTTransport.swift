@@ -78,7 +78,8 @@ public final class RESTTransport: ExternalTaskTransport {
         guard (200..<300).contains(status) else { throw Self.failure(status: status, reply: Self.json(bytes), path: path) }
         let answer = Array(bytes.readableBytesView)
         guard let tasks = Self.lockedTasks(answer, workerID: fetch.workerID) else {
-            throw WorkerTransportError(.unavailable, "fetchAndLock answered \(String(decoding: answer.prefix(200), as: UTF8.self)), not an array")
+            let text = String(decoding: answer.prefix(200), as: UTF8.self)
+            throw WorkerTransportError(.unavailable, "fetchAndLock answered \(text), not an array")
         }
         return tasks
     }

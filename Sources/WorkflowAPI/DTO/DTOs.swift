@@ -60,16 +60,6 @@ enum DTO {
         ]
     }
 
-    /// A locked task as fetch-and-lock answers it: the reference `LockedTaskWriter` writes the same JSON as.
-    static func lockedTask(_ locked: Engine.LockedTask, extensionProperties: Bool, deserialize: Bool) -> ExpressionValue {
-        var fields = externalTask(locked.task)
-        fields["errorDetails"] = string(locked.task.errorDetails)
-        fields["variables"] = VariableCodec.encode(locked.variables, deserialize: deserialize)
-        fields["extensionProperties"] = extensionProperties
-            ? .object(locked.task.extensionProperties.mapValues { .string($0) }) : .object([:])
-        return .object(fields)
-    }
-
     static func incident(_ incident: Incident, tenantID: String?) -> ExpressionValue {
         .object([
             "id": .string(incident.id), "processDefinitionId": .string(incident.processDefinitionID),
