@@ -6,30 +6,31 @@ import Workflow
 /// One task's life in the worker: handler under a lock heartbeat, outcome, report, circuit breaker.
 extension PoolProcessor {
     func execute(_ task: WorkerTask, subscription: TopicSubscription) async {
-        var logger = self.logger
-        logger[metadataKey: "taskId"] = "\(task.id)"
-        logger[metadataKey: "processInstanceId"] = "\(task.processInstanceID)"
-        logger[metadataKey: "topic"] = "\(task.topicName)"
         let lockDuration = subscription.lockDuration ?? configuration.lockDuration
         runtime.observer?.record(.started, task: task)
-        logger.debug("task started")
+        if logger.logLevel <= .debug { logger(for: task).debug("task started") }
+        // The handler runs in a task of its own, so that the heartbeat (a lost lock) and the drain (its grace
+        // period ended) can cancel it without cancelling the report of an outcome it returns anyway.
+        let handling = Task { try await subscription.handler(task) }
+        heartbeat.hold(task.id, lockDuration: lockDuration) { handling.cancel() }
+        let result = await handling.result
+        let stop = heartbeat.release(task.id)
         let outcome: TaskOutcome
-        do {
-            outcome = try await withHeartbeat(task, lockDuration: lockDuration, logger: logger) {
-                try await subscription.handler(task)
-            }
-        } catch is LockLost {
+        switch (result, stop) {
+        case (_, .lost?):
             breakers.withLock { $0[task.topicName]?.probeAbandoned() }
             runtime.observer?.record(.lockLost, task: task)
-            return logger.warning("lock lost while the handler ran; the task is not reported")
-        } catch where Task.isCancelled {
+            return logger(for: task).warning("lock lost while the handler ran; the task is not reported")
+        case (.failure, .shutdown?):
             // The drain's grace period ended with the handler still running: give the task back unreported.
             breakers.withLock { $0[task.topicName]?.probeAbandoned() }
             await giveBack(task)
-            return logger.warning("handler cut off by shutdown; task unlocked")
-        } catch let error as BPMNError {
+            return logger(for: task).warning("handler cut off by shutdown; task unlocked")
+        case (.success(let returned), _):
+            outcome = returned
+        case (.failure(let error as BPMNError), _):
             outcome = .bpmnError(code: error.code, message: error.message, variables: error.variables)
-        } catch {
+        case (.failure(let error), _):
             outcome = failure(for: task, error: error)
         }
         runtime.observer?.record(.handled(outcome.kind), task: task)
@@ -38,9 +39,17 @@ extension PoolProcessor {
                 breakers[task.topicName]?.recordSuccess()
             }
         }
-        // Reported even if the drain cancels this task meanwhile: the work is done, only the report is left.
-        let report = Task { await self.report(outcome, for: task, lockDuration: lockDuration, logger: logger) }
-        await report.value
+        // The drain cancels handlers, not this task: the report goes out even after the grace period.
+        await report(outcome, for: task, lockDuration: lockDuration)
+    }
+
+    /// The runtime's logger with the task's ids, for the messages about one task.
+    func logger(for task: WorkerTask) -> Logger {
+        var logger = self.logger
+        logger[metadataKey: "taskId"] = "\(task.id)"
+        logger[metadataKey: "processInstanceId"] = "\(task.processInstanceID)"
+        logger[metadataKey: "topic"] = "\(task.topicName)"
+        return logger
     }
 
     /// A thrown error as a failure: one retry fewer (the configured number at the first failure), back-off from
@@ -54,7 +63,7 @@ extension PoolProcessor {
     }
 
     /// Sends the outcome; retries while the engine is unreachable and the lock still holds.
-    private func report(_ outcome: TaskOutcome, for task: WorkerTask, lockDuration: Int64, logger: Logger) async {
+    private func report(_ outcome: TaskOutcome, for task: WorkerTask, lockDuration: Int64) async {
         let transport = runtime.transport
         let workerID = configuration.workerID
         let giveUp = ContinuousClock.now + .milliseconds(lockDuration)
@@ -71,21 +80,21 @@ extension PoolProcessor {
                     try await transport.bpmnError(task.id, workerID: workerID, code: code, message: message, variables: variables)
                 }
                 runtime.observer?.record(.settled(outcome.kind), task: task)
-                var metadata: Logger.Metadata = ["outcome": "\(outcome.kind)"]
                 if case .failure(let message, _, let retries, let retryTimeout) = outcome {
-                    metadata["error"] = "\(message)"
-                    metadata["retries"] = "\(retries)"
-                    metadata["retryTimeoutMs"] = "\(retryTimeout)"
-                    return logger.warning("task failed", metadata: metadata)
+                    return logger(for: task).warning("task failed", metadata: [
+                        "outcome": "\(outcome.kind)", "error": "\(message)", "retries": "\(retries)",
+                        "retryTimeoutMs": "\(retryTimeout)",
+                    ])
                 }
-                return logger.info("task done", metadata: metadata)
+                if logger.logLevel <= .info { logger(for: task).info("task done", metadata: ["outcome": "\(outcome.kind)"]) }
+                return
             } catch let error as WorkerTransportError where error.kind == .unavailable && ContinuousClock.now + delay < giveUp {
-                logger.warning("reporting failed; retrying", metadata: ["error": "\(error.message)"])
+                logger(for: task).warning("reporting failed; retrying", metadata: ["error": "\(error.message)"])
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(2))
             } catch {
                 runtime.observer?.record(.settleFailed("\(error)"), task: task)
-                return logger.error("the engine did not take the outcome", metadata: ["outcome": "\(outcome.kind)", "error": "\(error)"])
+                return logger(for: task).error("the engine did not take the outcome", metadata: ["outcome": "\(outcome.kind)", "error": "\(error)"])
             }
         }
     }
@@ -104,67 +113,4 @@ extension PoolProcessor {
             ])
         }
     }
-
-    /// Runs `body` while extending the task's lock every half lock duration, counted from the last extension that
-    /// went through; a failed extension is tried again at once with a short back-off while the lock still holds.
-    /// Throws `LockLost` (after cancelling the handler and letting it end) when the engine says the lock is gone.
-    /// Cancelled (the drain's grace period ended), it stops the heartbeat but still waits for the handler: an
-    /// outcome it returns anyway is reported, not thrown away.
-    private func withHeartbeat(
-        _ task: WorkerTask, lockDuration: Int64, logger: Logger, _ body: @escaping @Sendable () async throws -> TaskOutcome
-    ) async throws -> TaskOutcome {
-        let transport = runtime.transport
-        let workerID = configuration.workerID
-        enum Child: Sendable {
-            case finished(Result<TaskOutcome, any Error>)
-            case heartbeatStopped(lost: LockLost?)
-        }
-        return try await withThrowingTaskGroup(of: Child.self) { group in
-            group.addTask {
-                do { return .finished(.success(try await body())) } catch { return .finished(.failure(error)) }
-            }
-            group.addTask {
-                var lockedUntil = ContinuousClock.now + .milliseconds(lockDuration)
-                var next = ContinuousClock.now + .milliseconds(max(lockDuration / 2, 1))
-                var retry = Duration.milliseconds(250)
-                while !Task.isCancelled {
-                    do { try await Task.sleep(until: next) } catch { return .heartbeatStopped(lost: nil) }
-                    do {
-                        try await transport.extendLock(task.id, workerID: workerID, duration: lockDuration)
-                        lockedUntil = ContinuousClock.now + .milliseconds(lockDuration)
-                        next = ContinuousClock.now + .milliseconds(max(lockDuration / 2, 1))
-                        retry = .milliseconds(250)
-                    } catch let error as WorkerTransportError where error.kind != .unavailable {
-                        return .heartbeatStopped(lost: LockLost(message: error.message))
-                    } catch {
-                        if Task.isCancelled { return .heartbeatStopped(lost: nil) }
-                        logger.warning("lock heartbeat failed; trying again", metadata: ["error": "\(error)"])
-                        next = min(ContinuousClock.now + retry, lockedUntil)
-                        retry = min(retry * 2, .seconds(5))
-                    }
-                }
-                return .heartbeatStopped(lost: nil)
-            }
-            var lost: LockLost?
-            while let child = try await group.next() {
-                switch child {
-                case .finished(let result):
-                    group.cancelAll()
-                    if let lost { throw lost }
-                    return try result.get()
-                case .heartbeatStopped(let reason):
-                    if let reason {
-                        lost = reason
-                        group.cancelAll()  // the handler's work is no longer ours to report
-                    }
-                }
-            }
-            throw lost ?? CancellationError()
-        }
-    }
-}
-
-/// The heartbeat found the task's lock gone.
-struct LockLost: Error {
-    let message: String
 }

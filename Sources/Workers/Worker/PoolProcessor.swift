@@ -25,6 +25,8 @@ final class PoolProcessor: Sendable {
     let probeTurn = Atomic(0)
     /// The fetch in flight, cancelled at shutdown when the transport can drop it safely.
     let currentFetch = Mutex<Task<[WorkerTask], any Error>?>(nil)
+    /// Extends the running handlers' locks.
+    let heartbeat = LockHeartbeat()
 
     init(pool: WorkerPoolType, capacity: Int, subscriptions: [TopicSubscription], runtime: WorkerRuntime) {
         self.pool = pool
@@ -42,14 +44,21 @@ final class PoolProcessor: Sendable {
 
     func run() async {
         await withGracefulShutdownHandler {
-            await withDiscardingTaskGroup { group in
-                if let adaptive = configuration.adaptive[pool] {
-                    group.addTask { await self.adapt(adaptive) }
+            await withDiscardingTaskGroup { background in
+                background.addTask {
+                    await self.heartbeat.run(transport: self.runtime.transport, workerID: self.configuration.workerID,
+                                             logger: self.logger)
                 }
-                var wakeUps = freed.makeAsyncIterator()
-                await fetchLoop(group: &group, wakeUps: &wakeUps)
-                await drain(group: &group, wakeUps: &wakeUps)
-                group.cancelAll()  // nothing runs any more but the resizing loop
+                if let adaptive = configuration.adaptive[pool] {
+                    background.addTask { await self.adapt(adaptive) }
+                }
+                // Ends when every task has ended, its report included.
+                await withDiscardingTaskGroup { group in
+                    var wakeUps = freed.makeAsyncIterator()
+                    await fetchLoop(group: &group, wakeUps: &wakeUps)
+                    await drain(wakeUps: &wakeUps)
+                }
+                background.cancelAll()
             }
         } onGracefulShutdown: {
             self.shutdownAt.withLock { $0 = $0 ?? .now }
@@ -171,7 +180,7 @@ final class PoolProcessor: Sendable {
     }
 
     /// Waits for running handlers until the grace period ends, then cancels them (each unlocks its task).
-    private func drain(group: inout DiscardingTaskGroup, wakeUps: inout AsyncStream<Void>.Iterator) async {
+    private func drain(wakeUps: inout AsyncStream<Void>.Iterator) async {
         let running = inFlight.withLock { $0 }
         guard running > 0 else { return }
         logger.info("draining", metadata: ["pool": "\(pool.rawValue)", "inFlight": "\(running)"])
@@ -187,7 +196,7 @@ final class PoolProcessor: Sendable {
             logger.warning("grace period over; unlocking the tasks still running", metadata: [
                 "pool": "\(pool.rawValue)", "inFlight": "\(left)",
             ])
-            group.cancelAll()
+            heartbeat.cancelAll()
         }
     }
 

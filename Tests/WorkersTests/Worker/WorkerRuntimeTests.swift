@@ -95,6 +95,35 @@ struct WorkerRuntimeTests {
         #expect(observer.events.withLock { $0.map(\.event) } == [.started, .handled("complete"), .settled("complete")])
     }
 
+    @Test func aLostLockCancelsTheHandlerAndNothingIsReported() async throws {
+        let harness = try await WorkerHarness(oneTaskModel())
+        let instances = try await harness.start(2)
+        let observer = RecordingObserver()
+        let cancelled = Mutex(0)
+        // A 400 ms lock: the heartbeat asks for more every 200 ms, and finds the first instance's task gone.
+        let worker = harness.run(.init(workerID: workerTestID, concurrency: [.generalPurpose: 2], lockDuration: 400,
+                                       longPoll: 100), [
+            TopicSubscription(topic: "work") { task in
+                guard task.processInstanceID == instances[0] else { return .complete() }
+                do { try await Task.sleep(for: .seconds(20)) } catch {
+                    cancelled.withLock { $0 += 1 }
+                    throw error
+                }
+                return .complete()
+            },
+        ], observer: observer)
+        try await harness.waitUntil("both handlers ran") { observer.count(.started) == 2 }
+        try await harness.engine.deleteProcessInstance(instances[0])
+        try await harness.waitUntil("the lock was found lost") { observer.count(.lockLost) == 1 }
+        try await worker.stop()
+        #expect(cancelled.withLock { $0 } == 1)
+        #expect(try await harness.completedInstances() == 1)
+        // The second task's complete only: the cancelled handler's outcome is neither handled nor reported.
+        #expect(observer.count(.handled("complete")) == 1)
+        #expect(observer.count(.settled("complete")) == 1)
+        #expect(observer.count(.handled("failure")) == 0)
+    }
+
     @Test func drainLetsRunningHandlersFinish() async throws {
         let harness = try await WorkerHarness(oneTaskModel())
         try await harness.start(4)
