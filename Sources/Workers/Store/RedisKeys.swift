@@ -11,7 +11,7 @@ import Workflow
 /// | key (after the prefix) | type | holds |
 /// |---|---|---|
 /// | `inst` | hash | instance id → instance JSON; `v:<id>` → its version |
-/// | `task` | hash | task id → task JSON; `v:<id>` → version; `l:<id>` → lock overlay `expiry␟worker`; `q:<id>` → `topic␟score␟member␟slot pool␟slots␟worker pool`, where the task queues |
+/// | `task` | hash | task id → task JSON; `v:<id>` → version; `l:<id>` → lock overlay `expiry␟worker`; `q:<id>` → `topic␟score␟member␟slot pool␟slots␟worker pool␟instance id`, where the task queues (a lock reads the instance beside it) |
 /// | `ready:<topic>` | zset | member `<16-digit sequence><id>` by score −priority: highest priority, then oldest |
 /// | `delayed` | zset | task id by the time (s) its lock or back-off ends |
 /// | `itasks:<i>` / `iutasks:<i>` | set | task ids / user task ids of an instance |

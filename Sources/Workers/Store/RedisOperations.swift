@@ -80,7 +80,8 @@ struct RedisOperations {
         let member = Self.member(task)
         let score = String(-Double(task.priority))
         let json = RedisWorkflowStore.encode(task)
-        let entry = [task.topicName, score, member, task.slotPool ?? "", String(task.slots), task.workerPool.rawValue]
+        let entry = [task.topicName, score, member, task.slotPool ?? "", String(task.slots), task.workerPool.rawValue,
+                     task.processInstanceID]
         hashSet("task", [(task.id, json), (RedisKeys.version(task.id), String(task.version)),
                          (RedisKeys.queueEntry(task.id), entry.joined(separator: "\u{1F}"))])
         if !isNew { hashDelete("task", RedisKeys.lock(task.id)) }

@@ -70,7 +70,10 @@ enum RedisScripts {
       redis.call('SREM', p .. 'itasks:' .. inst, id)
       closeIncidents(inst, 'c', id, state, time)
     end
-    -- f: the task's queue entry (task field q:<id>), split, as the caller read it.
+    -- Instance records read by lock() in this script, by id (tasks of one instance share one read).
+    local instances = {}
+    -- f: the task's queue entry (task field q:<id>), split, as the caller read it. Returns the task's id, new
+    -- version and record, and its instance's record as of the lock ('' for an entry without its instance id).
     local function lock(topic, member, worker, expiry, score, f)
       redis.call('ZREM', p .. 'ready:' .. topic, member)
       local id = string.sub(member, 17)
@@ -82,7 +85,15 @@ enum RedisScripts {
       local version = (tonumber(got[1]) or 0) + 1
       redis.call('HSET', p .. 'task', 'v:' .. id, version, 'l:' .. id, expiry .. US .. worker)
       redis.call('ZADD', p .. 'delayed', score, id)
-      return {id, version, got[2]}
+      local instance = ''
+      if f[7] then
+        instance = instances[f[7]]
+        if not instance then
+          instance = redis.call('HGET', p .. 'inst', f[7]) or ''
+          instances[f[7]] = instance
+        end
+      end
+      return {id, version, got[2], instance}
     end
     """
 
@@ -155,8 +166,8 @@ enum RedisScripts {
 
     /// Promotes due tasks, then locks up to max of the oldest highest-priority tasks of the topics that belong to
     /// no slot pool. ARGV: prefix, now, worker, max, topic count, then (topic, expiry, expiry score) per topic.
-    /// Returns {(id, version, task JSON) per locked task, (topic, member, pool, slots, expiry, score) per task of a
-    /// slot pool met on the way}: those are locked by the caller once it holds their slots.
+    /// Returns {(id, version, task JSON, instance JSON) per locked task, (topic, member, pool, slots, expiry, score)
+    /// per task of a slot pool met on the way}: those are locked by the caller once it holds their slots.
     static let fetch = RedisScript(prelude + "\n" + """
     promote(ARGV[2])
     local max = tonumber(ARGV[4])
@@ -237,8 +248,8 @@ enum RedisScripts {
 
     /// Locks chosen tasks that are still ready. ARGV: prefix, worker, count, worker pool ('' for any), whether the
     /// caller holds the picks' slots ('1') or not ('0'), then (topic, member, expiry, score) per pick.
-    /// Returns {(id, version, task JSON) per locked task, (topic, member, pool, slots, expiry, score) per pick of a
-    /// slot pool whose slots the caller does not hold yet, ids of picks of another worker pool}.
+    /// Returns {(id, version, task JSON, instance JSON) per locked task, (topic, member, pool, slots, expiry, score)
+    /// per pick of a slot pool whose slots the caller does not hold yet, ids of picks of another worker pool}.
     static let lockChosen = RedisScript(prelude + "\n" + """
     local out, pooled, other = {}, {}, {}
     local wanted, held = ARGV[4], ARGV[5] == '1'

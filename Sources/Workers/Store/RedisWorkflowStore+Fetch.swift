@@ -118,12 +118,34 @@ extension RedisWorkflowStore {
         return locked
     }
 
-    /// (id, version, JSON) triples of a lock script.
+    /// The (id, version, task JSON, instance JSON) quadruples of a lock script. Each instance read with the lock is
+    /// kept for `instances(ofLocked:)`.
     func lockedTasks(_ reply: RedisReply) throws -> [ExternalTask] {
         let flat = reply.array
-        return try stride(from: 0, to: flat.count - 2, by: 3).compactMap { index in
-            guard let id = flat[index].string else { return nil }
-            return try task(id, flat[index + 2], version: flat[index + 1], lock: .null)
+        return try stride(from: 0, to: flat.count - 3, by: 4).compactMap { index in
+            guard let id = flat[index].string, let task = try task(id, flat[index + 2], version: flat[index + 1], lock: .null)
+            else { return nil }
+            if let json = flat[index + 3].bytes, !json.isEmpty,
+               let instance = try decodedInstances.decode(task.processInstanceID, json) {
+                instancesAtLock.store(id, instance)
+            }
+            return task
         }
+    }
+
+    /// The instances of tasks a fetch of this replica just locked, as the lock read them (in the same script, so
+    /// the variables a worker gets are those of the moment its lock was taken); any other read now.
+    public func instances(ofLocked tasks: [ExternalTask]) async throws -> [String: ProcessInstance] {
+        var found: [String: ProcessInstance] = [:]
+        var missing: Set<String> = []
+        for task in tasks {
+            if let instance = instancesAtLock.remove(task.id) {
+                found[instance.id] = instance
+            } else {
+                missing.insert(task.processInstanceID)
+            }
+        }
+        guard !missing.isEmpty else { return found }
+        return found.merging(try await instances(ids: missing)) { _, fresh in fresh }
     }
 }

@@ -23,6 +23,8 @@ public final class RedisWorkflowStore: WorkflowStore {
     let decodedTasks = DecodedRecords<ExternalTask>(capacity: 8_192)
     /// The tasks this replica's fetches locked lately, as handed out (`RecentLeases`).
     let leases = RecentLeases(capacity: 8_192)
+    /// The instances the lock scripts read with the tasks they locked, by task id, until the fetch takes them.
+    let instancesAtLock = PartitionedMemo<ProcessInstance>(capacity: 8_192)
 
     public init(_ redis: any RedisConnector, keys: RedisKeys = RedisKeys()) {
         self.redis = redis

@@ -106,11 +106,7 @@ extension Engine {
     private func attachVariables(_ tasks: [ExternalTask], _ selections: [String: VariableSelection]) async throws
         -> [LockedTask]
     {
-        // One task (a worker fetching one at a time): one read, no set or table of ids.
-        if tasks.count == 1 {
-            return [Self.locked(tasks[0], in: try await store.instance(tasks[0].processInstanceID), selections)]
-        }
-        let instances = try await store.instances(ids: Set(tasks.map(\.processInstanceID)))
+        let instances = try await store.instances(ofLocked: tasks)
         return tasks.map { Self.locked($0, in: instances[$0.processInstanceID], selections) }
     }
 

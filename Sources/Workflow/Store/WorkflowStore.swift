@@ -33,6 +33,10 @@ public protocol WorkflowStore: Sendable {
     func externalTaskWithInstance(_ id: String, mayBeStale: Bool) async throws -> (ExternalTask, ProcessInstance?)?
     /// Running instances by id, read together; missing ids are left out.
     func instances(ids: Set<String>) async throws -> [String: ProcessInstance]
+    /// The instances of tasks that `fetchAndLock` just returned (for the variables handed out with them), by
+    /// instance id. A store that read them in the same atomic step as the lock answers from that read; by
+    /// default they are read now.
+    func instances(ofLocked tasks: [ExternalTask]) async throws -> [String: ProcessInstance]
     func externalTasks() async throws -> [ExternalTask]
     /// Replaces a task if its version is still `task.version - 1`, raising or resolving its incident with it and
     /// holding or releasing the slots of its slot pool.
@@ -95,6 +99,15 @@ extension WorkflowStore {
 
     public func externalTaskWithInstance(_ id: String) async throws -> (ExternalTask, ProcessInstance?)? {
         try await externalTaskWithInstance(id, mayBeStale: false)
+    }
+
+    public func instances(ofLocked tasks: [ExternalTask]) async throws -> [String: ProcessInstance] {
+        // One task (a worker fetching one at a time): one read, no set of ids.
+        if tasks.count == 1 {
+            guard let instance = try await instance(tasks[0].processInstanceID) else { return [:] }
+            return [instance.id: instance]
+        }
+        return try await instances(ids: Set(tasks.map(\.processInstanceID)))
     }
 }
 

@@ -155,4 +155,33 @@ struct ReplicaScenarios {
         // Taken once: a task that is asked for again is read (here: it is gone).
         await #expect(throws: WorkflowError.self) { try await engine.complete(locked.task.id, workerID: "w") }
     }
+
+    /// The lock script reads each locked task's instance beside it: a replica that never saw the instances hands out
+    /// their variables in as many round trips as the store's lock alone takes, with plain fetches and `usePriority`.
+    @Test(.enabled(if: TestRedis.client != nil, "needs REDIS_URL"), arguments: [false, true])
+    func aFetchReadsTheInstancesWithTheLock(usePriority: Bool) async throws {
+        let endpoint = try RedisEndpoint(url: ProcessInfo.processInfo.environment["REDIS_URL"] ?? "")
+        let keys = RedisKeys(namespace: "wf-test-\(IDGenerator.next()):")
+        let writer = Engine(store: RedisWorkflowStore(RedisClient(endpoint), keys: keys))
+        _ = try await writer.deploy(name: "one", resources: [.init(name: "p.bpmn", bytes: Array(Self.parallel.utf8))])
+        let process = try writer.latestProcess(key: "p")
+        let request = FetchRequest(workerID: "w", maxTasks: 3, usePriority: usePriority,
+                                   topics: [.init(topicName: "a", lockDuration: 60_000)])
+        /// Starts three instances, then counts the round trips of one fetch of their tasks by a fresh replica.
+        func freshFetch(_ fetch: (RedisWorkflowStore, Engine) async throws -> [[String: VariableValue]]) async throws
+            -> (calls: Int, variables: [[String: VariableValue]])
+        {
+            for n in 1...3 { _ = try await writer.startProcessInstance(process, businessKey: nil, variables: ["n": .integer(Int32(n))]) }
+            let counting = CountingConnector(RedisClient(endpoint))
+            let store = RedisWorkflowStore(counting, keys: keys)
+            let variables = try await fetch(store, Engine(store: store))
+            return (counting.calls.withLock { $0 }, variables)
+        }
+        let lockAlone = try await freshFetch { store, _ in try await store.fetchAndLock(request, now: Date()).map { _ in [:] } }
+        let withVariables = try await freshFetch { _, engine in try await engine.fetchAndLock(request).map(\.variables) }
+        #expect(lockAlone.variables.count == 3)
+        #expect(Set(withVariables.variables.map { $0["n"] }) == [.integer(1), .integer(2), .integer(3)])
+        #expect(withVariables.calls == lockAlone.calls,
+                "the engine's fetch made \(withVariables.calls) round trips, the store's lock alone \(lockAlone.calls)")
+    }
 }

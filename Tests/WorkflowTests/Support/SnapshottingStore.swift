@@ -39,6 +39,9 @@ final class SnapshottingStore: WorkflowStore {
     func instances(ids: Set<String>) async throws -> [String: ProcessInstance] {
         try await base.instances(ids: ids).mapValues(roundTrip)
     }
+    func instances(ofLocked tasks: [ExternalTask]) async throws -> [String: ProcessInstance] {
+        try await base.instances(ofLocked: tasks).mapValues(roundTrip)
+    }
     func updateExternalTask(_ task: ExternalTask, incident: IncidentChange, slots: SlotChange) async throws {
         try await base.updateExternalTask(task, incident: incident, slots: slots)
     }
