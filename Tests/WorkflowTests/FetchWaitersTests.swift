@@ -16,7 +16,8 @@ struct FetchWaitersTests {
     func notifyWakesOnlyMatchingTopics() async throws {
         let waiters = FetchWaiters()
         async let matching: Void = waiters.wait(topics: ["a"], for: .seconds(30))
-        async let other: Void = waiters.wait(topics: ["b"], for: .milliseconds(300))
+        // Long enough to outlast the matching wake-up on a loaded machine (300 ms once did not).
+        async let other: Void = waiters.wait(topics: ["b"], for: .seconds(5))
         while waiters.count < 2 { try await Task.sleep(for: .milliseconds(5)) }
         waiters.notify(topics: ["a"])
         await matching

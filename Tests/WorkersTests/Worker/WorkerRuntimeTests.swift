@@ -100,8 +100,9 @@ struct WorkerRuntimeTests {
         let instances = try await harness.start(2)
         let observer = RecordingObserver()
         let cancelled = Mutex(0)
-        // A 400 ms lock: the heartbeat asks for more every 200 ms, and finds the first instance's task gone.
-        let worker = harness.run(.init(workerID: workerTestID, concurrency: [.generalPurpose: 2], lockDuration: 400,
+        // A 1 s lock: the heartbeat asks for more every 500 ms, and finds the first instance's task gone. (At 400 ms, a
+        // loaded test run once let a lock run out before its first extension.)
+        let worker = harness.run(.init(workerID: workerTestID, concurrency: [.generalPurpose: 2], lockDuration: 1_000,
                                        longPoll: 100), [
             TopicSubscription(topic: "work") { task in
                 guard task.processInstanceID == instances[0] else { return .complete() }
