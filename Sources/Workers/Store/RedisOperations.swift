@@ -55,6 +55,13 @@ struct RedisOperations {
     mutating func sortedSetAdd(_ key: String, _ score: String, _ member: String) { add("Z", key, score, member) }
     mutating func setAdd(_ key: String, _ member: String) { add("S", key, member) }
     mutating func listPush(_ key: String, _ value: String) { add("L", key, value) }
+    /// Appends several values to one list in one call, in order.
+    mutating func listPush(_ key: String, _ values: [String]) {
+        guard values.count != 1 else { return listPush(key, values[0]) }
+        guard !values.isEmpty else { return }
+        add("N", key, String(values.count))
+        for value in values { put(value) }
+    }
     mutating func delete(_ key: String) { add("K", key) }
     /// Takes a task out of its ready and delayed queues.
     mutating func unqueue(_ taskID: String) { add("Q", taskID) }

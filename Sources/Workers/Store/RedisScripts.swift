@@ -129,6 +129,10 @@ enum RedisScripts {
       elseif op == 'S' then redis.call('SADD', p .. ARGV[i + 1], ARGV[i + 2]); i = i + 3
       elseif op == 'X' then redis.call('SREM', p .. ARGV[i + 1], ARGV[i + 2]); i = i + 3
       elseif op == 'L' then redis.call('RPUSH', p .. ARGV[i + 1], ARGV[i + 2]); i = i + 3
+      elseif op == 'N' then
+        local n = tonumber(ARGV[i + 2])
+        redis.call('RPUSH', p .. ARGV[i + 1], unpack(ARGV, i + 3, i + 2 + n))
+        i = i + 3 + n
       elseif op == 'K' then redis.call('DEL', p .. ARGV[i + 1]); i = i + 2
       elseif op == 'Q' then unqueue(ARGV[i + 1]); i = i + 2
       elseif op == 'T' then dropTask(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]); i = i + 5

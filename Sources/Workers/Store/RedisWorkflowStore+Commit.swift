@@ -87,13 +87,23 @@ extension RedisWorkflowStore {
         }
     }
 
+    /// An ended activity's field in `hactend:<instance>`: `end time␟canceled`.
+    private static func endField(_ ended: (id: String, at: Date, canceled: Bool)) -> String {
+        time(ended.at) + "\u{1F}" + (ended.canceled ? "1" : "0")
+    }
+
     private func record(history commit: InstanceCommit, into ops: inout RedisOperations) {
         let id = commit.instance.id
         if let historic = commit.historicInstance { ops.hashSet("hist", id, Self.encode(historic)) }
-        for activity in commit.startedActivities { ops.listPush("hact:" + id, HistoryRecordWriter.json(activity)) }
-        for variable in commit.retiredVariables { ops.listPush("hvar:" + id, Self.encode(variable)) }
-        for ended in commit.endedActivities {
-            ops.hashSet("hactend:" + id, ended.id, Self.time(ended.at) + "\u{1F}" + (ended.canceled ? "1" : "0"))
+        // One call per history key: a step starts and ends several activities at once (the start event and the
+        // first task; a task, the end event and the instance).
+        ops.listPush("hact:" + id, commit.startedActivities.map(HistoryRecordWriter.json))
+        ops.listPush("hvar:" + id, commit.retiredVariables.map { Self.encode($0) })
+        let ended = commit.endedActivities
+        if ended.count == 1 {
+            ops.hashSet("hactend:" + id, ended[0].id, Self.endField(ended[0]))
+        } else if !ended.isEmpty {
+            ops.hashSet("hactend:" + id, ended.map { ($0.id, Self.endField($0)) })
         }
         if commit.historicEnd != nil || commit.instance.isEnded {
             let end = HistoricEnd(

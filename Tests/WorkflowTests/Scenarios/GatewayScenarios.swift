@@ -34,6 +34,23 @@ struct GatewayScenarios {
         #expect(try await engine.store.historicProcessInstance(id)?.finalVariables == ["kept": .boolean(true), "result": .integer(1)])
     }
 
+    /// Every activity a step starts and ends is in the instance's history, in order: a step starts and ends several
+    /// at once (start event, gateway and task; task and end event), which a store may write in one call each.
+    @Test(arguments: StoreKind.allCases)
+    func activityHistoryHoldsEveryActivityOfEachStep(kind: StoreKind) async throws {
+        let harness = try await Harness(kind, Self.exclusive)
+        let id = try await harness.start("p", ["amount": .integer(5000)])
+        let started = try await harness.engine.store.historicActivityInstances(processInstanceID: id)
+        #expect(started.map(\.activityID) == ["start", "xor", "big"])
+        #expect(started.map { $0.endTime != nil } == [true, true, false])
+        let task = try #require(try await harness.fetch("big")).task
+        try await harness.engine.complete(task.id, workerID: "worker")
+        let ended = try await harness.engine.store.historicActivityInstances(processInstanceID: id)
+        #expect(ended.map(\.activityID) == ["start", "xor", "big", "end"])
+        #expect(ended.allSatisfy { $0.endTime != nil && !$0.canceled })
+        #expect(try await harness.completedActivities(id) == ["start", "xor", "big", "end"])
+    }
+
     @Test(arguments: StoreKind.allCases)
     func exclusiveTakesFirstMatchElseDefault(kind: StoreKind) async throws {
         let harness = try await Harness(kind, Self.exclusive)
