@@ -56,6 +56,8 @@ struct JSONTape {
         let token = tokens[index]
         if token.flag { return string(index) == key }
         let count = Int(token.end - token.start)
+        // Most keys differ in length: no look at the bytes for those.
+        guard key.utf8.count == count else { return false }
         var key = key
         return key.withUTF8 { utf8 in
             guard utf8.count == count else { return false }
@@ -71,6 +73,24 @@ struct JSONTape {
         var token = object + 1
         while token < end {
             if self.key(token, is: key) { return token + 1 }
+            token = Int(tokens[token + 1].next)
+        }
+        return nil
+    }
+
+    /// The value token of the first member named `key` at or after the key token `from` of the object, else
+    /// before it: members read in the order they were written take one comparison each. Returns the value
+    /// token and the key token after it (where to look next).
+    func member(_ object: Int, _ key: String, from start: Int) -> (value: Int, next: Int)? {
+        let end = Int(tokens[object].next)
+        var token = start < end ? start : object + 1
+        while token < end {
+            if self.key(token, is: key) { return (token + 1, Int(tokens[token + 1].next)) }
+            token = Int(tokens[token + 1].next)
+        }
+        token = object + 1
+        while token < start && token < end {
+            if self.key(token, is: key) { return (token + 1, Int(tokens[token + 1].next)) }
             token = Int(tokens[token + 1].next)
         }
         return nil

@@ -27,7 +27,7 @@ public struct ExternalTask: Sendable, Hashable, Codable {
         let slots: Int
     }
 
-    private let box: Shared<Identity>
+    let box: Shared<Identity>
     public var id: String { box.value.id }
     public var topicName: String { box.value.topicName }
     public var processInstanceID: String { box.value.processInstanceID }
