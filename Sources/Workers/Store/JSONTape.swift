@@ -78,24 +78,6 @@ struct JSONTape {
         return nil
     }
 
-    /// The value token of the first member named `key` at or after the key token `from` of the object, else
-    /// before it: members read in the order they were written take one comparison each. Returns the value
-    /// token and the key token after it (where to look next).
-    func member(_ object: Int, _ key: String, from start: Int) -> (value: Int, next: Int)? {
-        let end = Int(tokens[object].next)
-        var token = start < end ? start : object + 1
-        while token < end {
-            if self.key(token, is: key) { return (token + 1, Int(tokens[token + 1].next)) }
-            token = Int(tokens[token + 1].next)
-        }
-        token = object + 1
-        while token < start && token < end {
-            if self.key(token, is: key) { return (token + 1, Int(tokens[token + 1].next)) }
-            token = Int(tokens[token + 1].next)
-        }
-        return nil
-    }
-
     /// An object's (key token, value token) pairs, or an array's (item token, item token), in order.
     func children(_ container: Int) -> [(key: Int, value: Int)] {
         let isObject = tokens[container].kind == .object

@@ -1,19 +1,53 @@
 // SPDX-License-Identifier: Apache-2.0
+import BPMN
 import Workflow
 
 /// The top-level members of a record on its tape, for the records read without `Decodable` (`RecordFields`).
-/// Members asked for in the order they were written are found with one key comparison each.
+/// Members are taken in the order they were written (the order the records' readers ask for them): a member is
+/// found when it is the next one, and else reads as absent. `done()` then throws if a member was passed over (a
+/// record written in another order, or with members the reader does not know), and the record goes to
+/// `Decodable`. One key comparison per member.
 final class TapeFields: RecordFields {
     let tape: JSONTape
-    /// The key token after the last member found.
-    private var cursor = 1
+    /// The object's token.
+    let object: Int
+    /// The key token of the next member.
+    private var cursor: Int
+    private var read = 0
 
-    init(tape: JSONTape) { self.tape = tape }
+    /// The record's top-level object (the caller checked that it is one), or an object inside it.
+    init(tape: JSONTape, object: Int = 0) {
+        self.tape = tape
+        self.object = object
+        cursor = object + 1
+    }
+
+    var count: Int {
+        let end = Int(tape[object].next)
+        var (count, token) = (0, object + 1)
+        while token < end {
+            count += 1
+            token = Int(tape[token + 1].next)
+        }
+        return count
+    }
+
+    func done() throws {
+        guard read == count else { throw RecordFieldMismatch(key: "(a member out of order or unknown)") }
+    }
+
+    /// The member's value token if it is the next member, nil when not (or null).
+    private func take(_ key: String) -> Int? {
+        guard cursor < Int(tape[object].next), tape.key(cursor, is: key) else { return nil }
+        let index = cursor + 1
+        cursor = Int(tape[index].next)
+        read += 1
+        return index
+    }
 
     /// The member's value token, nil when absent or null.
     private func value(_ key: String) -> (index: Int, kind: JSONTape.Kind)? {
-        guard let (index, next) = tape.member(0, key, from: cursor) else { return nil }
-        cursor = next
+        guard let index = take(key) else { return nil }
         let kind = tape[index].kind
         return kind == .null ? nil : (index, kind)
     }
@@ -44,6 +78,34 @@ final class TapeFields: RecordFields {
         case .true: return true
         case .false: return false
         default: throw RecordFieldMismatch(key: key)
+        }
+    }
+
+    func json(_ key: String) throws -> ExpressionValue? {
+        guard let index = take(key) else { return nil }
+        return TapeDecoder.asJSONDecoderReadsIt(try ExpressionValue.parseJSON(tape.raw(index)))
+    }
+
+    func object(_ key: String) throws -> (any RecordFields)? {
+        guard let (index, kind) = value(key) else { return nil }
+        guard kind == .object else { throw RecordFieldMismatch(key: key) }
+        return TapeFields(tape: tape, object: index)
+    }
+
+    func objects(_ key: String) throws -> [any RecordFields]? {
+        guard let (index, kind) = value(key) else { return nil }
+        guard kind == .array else { throw RecordFieldMismatch(key: key) }
+        return try tape.children(index).map { item in
+            guard tape[item.value].kind == .object else { throw RecordFieldMismatch(key: key) }
+            return TapeFields(tape: tape, object: item.value)
+        }
+    }
+
+    func members() throws -> [(key: String, value: any RecordFields)] {
+        read = count
+        return try tape.children(object).map { member in
+            guard tape[member.value].kind == .object else { throw RecordFieldMismatch(key: tape.string(member.key)) }
+            return (tape.string(member.key), TapeFields(tape: tape, object: member.value))
         }
     }
 

@@ -20,10 +20,14 @@ public enum RecordDecoder {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "\(error)"))
         }
         let value: Value
-        // Tasks, read at every fetch, go without `Decodable` where their members allow it (`RecordFields`).
+        // Tasks and instances, read at every fetch, go without `Decodable` where their members allow it
+        // (`RecordFields`).
         if Value.self == ExternalTask.self, tape[0].kind == .object,
            let task = try? ExternalTask(fields: TapeFields(tape: tape)) {
             value = task as! Value
+        } else if Value.self == ProcessInstance.self, tape[0].kind == .object,
+                  let instance = try? ProcessInstance(fields: TapeFields(tape: tape)) {
+            value = instance as! Value
         } else {
             value = try TapeDecoder(Box(tape), 0, path: []).decode(type)
         }

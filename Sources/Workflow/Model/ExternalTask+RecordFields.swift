@@ -5,7 +5,7 @@ import Foundation
 extension ExternalTask {
     /// A task read from its record's members, as `init(from:)` reads them (a fetch reads every task it locks).
     /// Members are asked for in the order `encode(to:)` writes them.
-    public init(fields: some RecordFields) throws {
+    public init(fields: any RecordFields) throws {
         let f = fields
         box = Shared(Identity(
             id: try f.required("id", f.string), topicName: try f.required("topicName", f.string),
@@ -35,5 +35,6 @@ extension ExternalTask {
         failures = try f.int("failures")
         version = try f.int("version") ?? 0
         sequence = try f.integer("sequence") ?? 0
+        try f.done()
     }
 }

@@ -17,6 +17,12 @@ public struct IDTable<Row: TableRow>: Sendable, Hashable, Codable, ExpressibleBy
 
     public init() {}
 
+    /// The rows in this order (as `init(from:)` reads them).
+    init(rows: [Row]) {
+        self.rows = rows
+        rebuildIndex()
+    }
+
     /// `[id: row, ...]`; the key must equal the row's id.
     public init(dictionaryLiteral elements: (String, Row)...) {
         for (_, row) in elements { self[row.id] = row }

@@ -17,7 +17,7 @@ public struct ProcessInstance: Sendable, Hashable, Codable {
         let superInstance: ParentLink?
     }
 
-    private let box: Shared<Identity>
+    let box: Shared<Identity>
     public var id: String { box.value.id }
     public var definitionID: String { box.value.definitionID }
     public var definitionKey: String { box.value.definitionKey }

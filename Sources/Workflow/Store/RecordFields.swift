@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import BPMN
 import Foundation
 
 /// The top-level members of one JSON record in the form `Codable` gives it (`JSONEncoder`'s default strategies:
@@ -17,6 +18,19 @@ public protocol RecordFields {
     func boolean(_ key: String) throws -> Bool?
     /// An object whose members are all strings.
     func strings(_ key: String) throws -> [String: String]?
+    /// A member of any JSON, as `Decodable` reads an `ExpressionValue` (whole numbers within Int64 as `.int`).
+    func json(_ key: String) throws -> ExpressionValue?
+    /// An object member, as fields of its own.
+    func object(_ key: String) throws -> (any RecordFields)?
+    /// An array member whose items are all objects.
+    func objects(_ key: String) throws -> [any RecordFields]?
+    /// This object's members in order, each as a key and fields (throws for a member that is not an object).
+    func members() throws -> [(key: String, value: any RecordFields)]
+    /// How many members this object has.
+    var count: Int { get }
+    /// Throws unless every member of this object was read. A reader may take members in the order they were
+    /// written and answer nil for one that is not next: this check then finds any member it passed over.
+    func done() throws
 }
 
 /// A record member that is missing, or of another type than the record's `Codable` form has there.
@@ -27,16 +41,19 @@ public struct RecordFieldMismatch: Error {
 
 extension RecordFields {
     /// A member that must be there.
+    @inline(__always)
     func required<T>(_ key: String, _ read: (String) throws -> T?) throws -> T {
         guard let value = try read(key) else { throw RecordFieldMismatch(key: key) }
         return value
     }
 
+    @inline(__always)
     func int(_ key: String) throws -> Int? {
         guard let value = try integer(key) else { return nil }
         guard let exact = Int(exactly: value) else { throw RecordFieldMismatch(key: key) }
         return exact
     }
 
+    @inline(__always)
     func date(_ key: String) throws -> Date? { try double(key).map(Date.init(timeIntervalSinceReferenceDate:)) }
 }
