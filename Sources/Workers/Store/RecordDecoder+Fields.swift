@@ -36,7 +36,7 @@ final class TapeFields: RecordFields {
         guard read == count else { throw RecordFieldMismatch(key: "(a member out of order or unknown)") }
     }
 
-    /// The member's value token if it is the next member, nil when not (or null).
+    /// The member's value token (null included) if it is the next member, nil when it is not.
     private func take(_ key: String) -> Int? {
         guard cursor < Int(tape[object].next), tape.key(cursor, is: key) else { return nil }
         let index = cursor + 1
