@@ -19,7 +19,7 @@ extension ExternalTask {
             tenantID: try f.string("tenantID"), createTime: try f.required("createTime", f.date),
             extensionProperties: try f.required("extensionProperties", f.strings), slotPool: try f.string("slotPool"),
             slots: try f.required("slots", f.int)))
-        // In the order `encode(to:)` writes them (a reader may find each where the last one ended).
+        // In the order `encode(to:)` writes them (a reader may take each only when it is the next one).
         priority = try f.required("priority", f.integer)
         workerPool = .generalPurpose
         workerID = try f.string("workerID")

@@ -8,7 +8,7 @@ extension ProcessInstance {
     /// state, timers, message subscriptions or variables other than strings, numbers, booleans, dates, JSON and nulls
     /// throws `RecordFieldMismatch`, and the store decodes it through `Decodable`.
     public init(fields f: any RecordFields) throws {
-        // In the order `encode(to:)` writes them (a reader may find each where the last one ended).
+        // In the order `encode(to:)` writes them (a reader may take each only when it is the next one).
         let id = try f.required("id", f.string)
         let identity = Identity(
             id: id, definitionID: try f.required("definitionID", f.string),
