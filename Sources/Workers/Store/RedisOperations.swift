@@ -45,6 +45,8 @@ struct RedisOperations {
     mutating func hashDelete(_ key: String, _ field: String) { add("D", key, field) }
     /// Several fields of one hash in one call.
     mutating func hashSet(_ key: String, _ pairs: [(field: String, value: String)]) {
+        guard pairs.count != 1 else { return hashSet(key, pairs[0].field, pairs[0].value) }
+        guard !pairs.isEmpty else { return }
         add("M", key, String(pairs.count))
         for pair in pairs { add(pair.field, pair.value) }
     }

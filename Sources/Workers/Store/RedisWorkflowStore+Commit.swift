@@ -99,12 +99,7 @@ extension RedisWorkflowStore {
         // first task; a task, the end event and the instance).
         ops.listPush("hact:" + id, commit.startedActivities.map(HistoryRecordWriter.json))
         ops.listPush("hvar:" + id, commit.retiredVariables.map { Self.encode($0) })
-        let ended = commit.endedActivities
-        if ended.count == 1 {
-            ops.hashSet("hactend:" + id, ended[0].id, Self.endField(ended[0]))
-        } else if !ended.isEmpty {
-            ops.hashSet("hactend:" + id, ended.map { ($0.id, Self.endField($0)) })
-        }
+        ops.hashSet("hactend:" + id, commit.endedActivities.map { ($0.id, Self.endField($0)) })
         if commit.historicEnd != nil || commit.instance.isEnded {
             let end = HistoricEnd(
                 state: commit.historicEnd?.state, endTime: commit.historicEnd?.at,

@@ -125,8 +125,10 @@ extension RedisWorkflowStore {
         return try stride(from: 0, to: flat.count - 3, by: 4).compactMap { index in
             guard let id = flat[index].string, let task = try task(id, flat[index + 2], version: flat[index + 1], lock: .null)
             else { return nil }
+            // An instance that does not decode is not kept: the engine reads it again for the variables and fails
+            // there, where it gives the locked tasks back (a throw here would leave them locked until they expire).
             if let json = flat[index + 3].bytes, !json.isEmpty,
-               let instance = try decodedInstances.decode(task.processInstanceID, json) {
+               let instance = try? decodedInstances.decode(task.processInstanceID, json) {
                 instancesAtLock.store(id, instance)
             }
             return task

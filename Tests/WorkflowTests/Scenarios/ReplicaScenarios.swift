@@ -4,7 +4,7 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
-import Workers
+@testable import Workers
 import Workflow
 
 /// Two engine replicas on one Redis, each with its own connections (as two `workflow serve` processes would be).
@@ -186,5 +186,23 @@ struct ReplicaScenarios {
                                                       topics: [.init(topicName: "a", lockDuration: 60_000)]))
         #expect(one.map { $0.variables["n"] } == [.integer(4)])
         #expect(counting.instanceReads.withLock { $0 } == 0)
+    }
+
+    /// An instance record that does not decode fails the fetch, and the task it locked is given back at once, not
+    /// left locked until its lock runs out.
+    @Test(.enabled(if: TestRedis.client != nil, "needs REDIS_URL"))
+    func aFetchWhoseInstanceDoesNotDecodeGivesItsTaskBack() async throws {
+        let endpoint = try RedisEndpoint(url: ProcessInfo.processInfo.environment["REDIS_URL"] ?? "")
+        let keys = RedisKeys(namespace: "wf-test-\(IDGenerator.next()):")
+        let client = RedisClient(endpoint)
+        let writer = Engine(store: RedisWorkflowStore(client, keys: keys))
+        _ = try await writer.deploy(name: "one", resources: [.init(name: "p.bpmn", bytes: Array(Self.parallel.utf8))])
+        let id = try await writer.startProcessInstance(try writer.latestProcess(key: "p"), businessKey: nil, variables: [:]).id
+        try await client.send("HSET", keys.prefix(RedisKeys.partition(of: id)) + "inst", id, "{not json")
+        let reader = Engine(store: RedisWorkflowStore(client, keys: keys))
+        await #expect(throws: (any Error).self) { try await Self.fetch(reader, "a") }
+        let tasks = try await reader.store.externalTasks().filter { $0.topicName == "a" }
+        #expect(tasks.count == 1)
+        #expect(tasks.allSatisfy { !$0.isLocked(at: Date()) }, "the task was given back")
     }
 }
