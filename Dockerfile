@@ -3,7 +3,7 @@
 FROM swift:6.1-bookworm AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libxml2-dev libhiredis-dev libsqlite3-dev libcurl4-openssl-dev pkg-config \
+      libxml2-dev libhiredis-dev libjemalloc-dev libsqlite3-dev libcurl4-openssl-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
@@ -16,7 +16,7 @@ RUN swift build -c release --product workflow --static-swift-stdlib \
 FROM debian:bookworm-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libxml2 libhiredis0.14 libsqlite3-0 libcurl4 ca-certificates tzdata \
+      libxml2 libhiredis0.14 libjemalloc2 libsqlite3-0 libcurl4 ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /workflow /usr/local/bin/workflow
 COPY processes /etc/workflow/processes

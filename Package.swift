@@ -41,6 +41,11 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        .systemLibrary(
+            name: "CJemalloc",
+            pkgConfig: "jemalloc",
+            providers: [.apt(["libjemalloc-dev"])]
+        ),
         // One inline C function (the current core); no library to link.
         .systemLibrary(name: "CCurrentCPU"),
         .target(name: "BPMN", dependencies: ["CLibXML2"], swiftSettings: swiftSettings),
@@ -90,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "WorkflowCLI",
             dependencies: [
-                "BPMN", "Workflow", "WorkflowAPI", "Workers", "Scaler", "ReferenceWorkers",
+                "BPMN", "Workflow", "WorkflowAPI", "Workers", "Scaler", "ReferenceWorkers", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -4,7 +4,7 @@
 # and only when something is missing. Needs root (or sudo).
 set -euo pipefail
 
-APT_PACKAGES=(libxml2-dev libhiredis-dev libsqlite3-dev libcurl4-openssl-dev redis-server pkg-config python3-venv jq prometheus)
+APT_PACKAGES=(libxml2-dev libhiredis-dev libjemalloc-dev libsqlite3-dev libcurl4-openssl-dev redis-server pkg-config python3-venv jq prometheus)
 
 install_missing_apt_packages() {
   local missing=() p

@@ -73,6 +73,7 @@ struct ServeCommand: AsyncParsableCommand {
         factory.defaultDurationHistogramBuckets = Self.durationBuckets
         MetricsSystem.bootstrap(factory)
         let logger = Logger(label: "workflow")
+        logger.info("malloc: \(Allocator.version)")
         let store = try await makeStore(logger: logger)
         let engine = Engine(store: store, logger: logger, topicPools: try topicPools())
         try await engine.loadRepository()
