@@ -81,9 +81,25 @@ extension RedisWorkflowStore {
         var refused: Set<String> = []
         for _ in 0..<10 {
             let limit = request.createTimeAscending == false || filters || detail == .pools ? 1000 : request.maxTasks
+            // In queue order, passing over the tasks other fetches of this replica are locking or locked since this
+            // read began, unless too few others are ready: then among all, as if no other fetch ran.
+            var passedOver = false
+            let read = claims.reading()
             var candidates = try await candidates(
                 request, topics: topics, limit: limit + refused.count, detail: detail, now: now
-            ) { id in locked.contains { $0.id == id } || refused.contains(id) }
+            ) { id in
+                if locked.contains(where: { $0.id == id }) || refused.contains(id) { return true }
+                guard detail == .positions, claims.isClaimed(id, since: read) else { return false }
+                passedOver = true
+                return true
+            }
+            var amongAll = false
+            if passedOver && candidates.count < limit + refused.count {
+                candidates = try await self.candidates(
+                    request, topics: topics, limit: limit + refused.count, detail: detail, now: now
+                ) { id in locked.contains { $0.id == id } || refused.contains(id) }
+                amongAll = true
+            }
             let variables = needsVariables ? try await instances(ids: Set(candidates.compactMap(\.task?.processInstanceID))) : [:]
             candidates = candidates.filter { candidate in
                 guard let task = candidate.task else { return true }  // nothing to filter on
@@ -98,12 +114,31 @@ extension RedisWorkflowStore {
                 }
                 return left.score != right.score ? left.score < right.score : left.member < right.member
             }
-            let chosen = ordered.prefix(request.maxTasks - locked.count).map { candidates[$0] }
-            guard !chosen.isEmpty else { return locked }
+            // The first picks no other fetch of this replica claimed. Another fetch that read at the same moment
+            // may have claimed some since: this round locks the rest and the next reads again, passing over those.
+            // A read among all tasks tries the others' picks too, as if no other fetch ran.
+            let wanted = request.maxTasks - locked.count
+            let mine = claims.claim(ordered.lazy.map { candidates[$0].taskID }, upTo: wanted, since: read)
+            let claimedHere = Set(mine)
+            let others = amongAll || detail != .positions ? wanted - mine.count : 0
+            let othersTaken = Set(ordered.lazy.map { candidates[$0].taskID }.filter { !claimedHere.contains($0) }.prefix(others))
+            let chosen = ordered.lazy.map { candidates[$0] }
+                .filter { claimedHere.contains($0.taskID) || othersTaken.contains($0.taskID) }
+            guard !chosen.isEmpty else {
+                if amongAll || candidates.isEmpty { return locked }
+                continue
+            }
             var round: [ExternalTask] = []
             var byPartition: [Int: [Candidate]] = [:]
             for candidate in chosen { byPartition[candidate.partition, default: []].append(candidate) }
-            let result = try await lock(byPartition.sorted { $0.key < $1.key }, request: request, expiries: expiries, now: now)
+            let result: (locked: [ExternalTask], refused: Set<String>, otherPool: Bool)
+            do {
+                result = try await lock(byPartition.sorted { $0.key < $1.key }, request: request, expiries: expiries, now: now)
+            } catch {
+                claims.release(mine, locked: [])
+                throw error
+            }
+            claims.release(mine, locked: result.locked.lazy.map(\.id))
             round += result.locked
             refused.formUnion(result.refused)
             // Picks of another worker pool: this topic mixes pools, so choose with each task's pools from now on.

@@ -25,6 +25,8 @@ public final class RedisWorkflowStore: WorkflowStore {
     let leases = RecentLeases(capacity: 8_192)
     /// The instances the lock scripts read with the tasks they locked, by task id, until the fetch takes them.
     let instancesAtLock = PartitionedMemo<ProcessInstance>(capacity: 8_192)
+    /// The tasks this replica's fetches are locking now (`FetchClaims`).
+    let claims = FetchClaims()
 
     public init(_ redis: any RedisConnector, keys: RedisKeys = RedisKeys()) {
         self.redis = redis
