@@ -32,7 +32,7 @@ final class FetchClaims: Sendable {
 
     /// Whether another fetch is locking the task now, or locked it since `read` began.
     func isClaimed(_ id: String, since read: UInt64) -> Bool {
-        state.withLock { $0.locking.contains(id) || $0.lockedAfter(read, id) }
+        state.withLock { $0.locking.contains(id) || ($0.releases > read && $0.lockedAfter(read, id)) }
     }
 
     /// Claims the first `count` of `ids` (in the fetch's order, as read at `read`) that no other fetch claimed.

@@ -8,12 +8,14 @@ enum RedisScripts {
     private static let prelude = """
     local p = ARGV[1]
     local US = '\\31'
+    local find, sub = string.find, string.sub
     local function split(s)
-      local out, start = {}, 1
+      local out, n, start = {}, 0, 1
       while true do
-        local i = string.find(s, US, start, true)
-        if not i then table.insert(out, string.sub(s, start)); return out end
-        table.insert(out, string.sub(s, start, i - 1)); start = i + 1
+        local i = find(s, US, start, true)
+        n = n + 1
+        if not i then out[n] = sub(s, start); return out end
+        out[n] = sub(s, start, i - 1); start = i + 1
       end
     end
     local function promote(now)
@@ -73,9 +75,10 @@ enum RedisScripts {
     -- Instance records read by lock() in this script, by id (tasks of one instance share one read).
     local instances = {}
     -- f: the task's queue entry (task field q:<id>), split, as the caller read it. Returns the task's id, new
-    -- version and record, and its instance's record as of the lock ('' for an entry without its instance id).
+    -- version and record, and its instance's record as of the lock ('' for an entry without its instance id);
+    -- nothing when the task is not ready (taken meanwhile).
     local function lock(topic, member, worker, expiry, score, f)
-      redis.call('ZREM', p .. 'ready:' .. topic, member)
+      if redis.call('ZREM', p .. 'ready:' .. topic, member) == 0 then return nil end
       local id = string.sub(member, 17)
       if f[6] then
         redis.call('ZREM', p .. 'pq:' .. f[6], id)
@@ -208,7 +211,7 @@ enum RedisScripts {
           offered = offered + 1
         end
       else
-        for _, v in ipairs(lock(c[1], c[2], ARGV[3], c[4], c[5], c[8])) do table.insert(out, v) end
+        for _, v in ipairs(lock(c[1], c[2], ARGV[3], c[4], c[5], c[8]) or {}) do table.insert(out, v) end
         taken = taken + 1
       end
     end
@@ -260,15 +263,16 @@ enum RedisScripts {
     local i = 6
     for _ = 1, tonumber(ARGV[3]) do
       local topic, member = ARGV[i], ARGV[i + 1]
-      if redis.call('ZSCORE', p .. 'ready:' .. topic, member) then
-        local f = split(redis.call('HGET', p .. 'task', 'q:' .. string.sub(member, 17)) or '')
-        if wanted ~= '' and f[6] ~= wanted then
-          table.insert(other, string.sub(member, 17))
-        elseif not held and f[4] and f[4] ~= '' then
+      local f = split(redis.call('HGET', p .. 'task', 'q:' .. sub(member, 17)) or '')
+      -- Picks that are not ready any more are left out (a plain pick finds that out as it locks).
+      if wanted ~= '' and f[6] ~= wanted then
+        if redis.call('ZSCORE', p .. 'ready:' .. topic, member) then table.insert(other, sub(member, 17)) end
+      elseif not held and f[4] and f[4] ~= '' then
+        if redis.call('ZSCORE', p .. 'ready:' .. topic, member) then
           for _, v in ipairs({topic, member, f[4], f[5] or '1', ARGV[i + 2], ARGV[i + 3]}) do table.insert(pooled, v) end
-        else
-          for _, v in ipairs(lock(topic, member, ARGV[2], ARGV[i + 2], ARGV[i + 3], f)) do table.insert(out, v) end
         end
+      else
+        for _, v in ipairs(lock(topic, member, ARGV[2], ARGV[i + 2], ARGV[i + 3], f) or {}) do table.insert(out, v) end
       end
       i = i + 4
     end

@@ -122,7 +122,7 @@ extension RedisWorkflowStore {
             let claimedHere = Set(mine)
             let others = amongAll || detail != .positions ? wanted - mine.count : 0
             let othersTaken = Set(ordered.lazy.map { candidates[$0].taskID }.filter { !claimedHere.contains($0) }.prefix(others))
-            let chosen = ordered.lazy.map { candidates[$0] }
+            let chosen = ordered.map { candidates[$0] }
                 .filter { claimedHere.contains($0.taskID) || othersTaken.contains($0.taskID) }
             guard !chosen.isEmpty else {
                 if amongAll || candidates.isEmpty { return locked }
