@@ -62,12 +62,14 @@ enum RedisScripts {
     end
     local function dropTask(inst, id, state, time)
       local info = redis.call('HGET', p .. 'task', 'q:' .. id)
+      local leased = false
       if info then
         local f = split(info)
         if f[4] and f[4] ~= '' then table.insert(released, f[4] .. US .. id) end
-        if f[6] then redis.call('ZREM', p .. 'pl:' .. f[6], id) end
+        if f[6] then leased = redis.call('ZREM', p .. 'pl:' .. f[6], id) == 1 end
       end
-      unqueue(id, info)
+      -- A leased task is in no queue: lock() took it out, and promote() puts it back only as it ends the lease.
+      if leased then redis.call('ZREM', p .. 'delayed', id) else unqueue(id, info) end
       redis.call('HDEL', p .. 'task', id, 'v:' .. id, 'l:' .. id, 'q:' .. id)
       redis.call('SREM', p .. 'itasks:' .. inst, id)
       closeIncidents(inst, 'c', id, state, time)

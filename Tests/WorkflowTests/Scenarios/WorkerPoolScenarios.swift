@@ -62,6 +62,13 @@ struct WorkerPoolScenarios {
         let general = try await Self.fetch(engine, nil, topics: ["other"])
         try await engine.complete(general[0].id, workerID: "w")
         #expect(try await Self.counts(engine, .generalPurpose) == (0, 0))
+        // Leased again after a lease ran out and after a back-off, then completed: nothing is left queued or leased.
+        let again = try await Self.fetch(engine, .ioIntensive) + Self.fetch(engine, .cpuIntensive)
+        #expect(Set(again.map(\.businessKey)) == ["io", "cpu"])
+        for task in again { try await engine.complete(task.id, workerID: "w") }
+        for pool in [WorkerPoolType.ioIntensive, .cpuIntensive, .generalPurpose] {
+            #expect(try await Self.counts(engine, pool) == (0, 0), "\(pool)")
+        }
     }
 }
 
