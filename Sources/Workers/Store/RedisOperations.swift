@@ -119,6 +119,11 @@ struct RedisOperations {
         return String(repeating: "0", count: max(0, 16 - digits.count)) + digits + task.id
     }
 
+    /// The task id in a ready set's member, sliced as bytes (`dropFirst` on the String walks characters).
+    static func taskID(ofMember member: String) -> String {
+        String(decoding: member.utf8.dropFirst(16), as: UTF8.self)
+    }
+
     /// Records a lease change in the task's worker pool counts (`pl:<pool>`, task id by lease expiry).
     mutating func lease(_ change: SlotChange, of task: ExternalTask) {
         switch change {

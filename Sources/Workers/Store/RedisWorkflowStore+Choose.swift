@@ -18,7 +18,7 @@ extension RedisWorkflowStore {
 
         var task: ExternalTask? { record?.task }
 
-        var taskID: String { String(member.dropFirst(16)) }
+        var taskID: String { RedisOperations.taskID(ofMember: member) }
 
         final class Record: Sendable {
             let task: ExternalTask
@@ -52,7 +52,7 @@ extension RedisWorkflowStore {
             let flat = reply.array
             for index in stride(from: 0, to: flat.count - 5, by: 6) {
                 guard let topic = flat[index].string, let member = flat[index + 1].string,
-                      let score = flat[index + 2].string.flatMap(Double.init), !skip(String(member.dropFirst(16)))
+                      let score = flat[index + 2].string.flatMap(Double.init), !skip(RedisOperations.taskID(ofMember: member))
                 else { continue }
                 if detail == .pools {
                     let pool = flat[index + 3].string ?? ""
@@ -60,7 +60,7 @@ extension RedisWorkflowStore {
                     result.append(Candidate(partition: partition, member: member, score: score, topic: topic,
                                             slotPool: pool.isEmpty ? nil : pool, slots: Int(flat[index + 4].string ?? "") ?? 1,
                                             record: nil))
-                } else if let task = try task(String(member.dropFirst(16)), flat[index + 5], version: flat[index + 3],
+                } else if let task = try task(RedisOperations.taskID(ofMember: member), flat[index + 5], version: flat[index + 3],
                                               lock: flat[index + 4]) {
                     result.append(Candidate(partition: partition, member: member, score: score, topic: topic,
                                             slotPool: task.slotPool, slots: task.slots, record: .init(task)))
@@ -202,7 +202,7 @@ extension RedisWorkflowStore {
                 let got = try await lockHoldingSlots(
                     partition, worker: request.workerID, topic: topic, member: member, pool: pool, slots: slots,
                     expiry: expiry, score: score, now: now)
-                if got.isEmpty { refused.insert(String(member.dropFirst(16))) }
+                if got.isEmpty { refused.insert(RedisOperations.taskID(ofMember: member)) }
                 locked += got
             }
             let other = parts.count > 2 ? parts[2].array.compactMap(\.string) : []

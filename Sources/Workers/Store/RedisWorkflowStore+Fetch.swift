@@ -108,7 +108,7 @@ extension RedisWorkflowStore {
         _ partition: Int, worker: String, topic: String, member: String, pool: String, slots: Int, expiry: String,
         score: String, now: Date
     ) async throws -> [ExternalTask] {
-        let taskID = String(member.dropFirst(16))
+        let taskID = RedisOperations.taskID(ofMember: member)
         guard try await acquireSlots(pool: pool, task: taskID, slots: slots, until: expiry, now: now) else { return [] }
         let reply = try await redis.evaluate(
             RedisScripts.lockChosen, keys: [keys.route(partition)],

@@ -56,7 +56,7 @@ extension RedisWorkflowStore {
                         continue
                     }
                     queues[queue].last = (score, member)
-                    if !skip(String(member.dropFirst(16))) { queues[queue].entries.append((score, member)) }
+                    if !skip(RedisOperations.taskID(ofMember: member)) { queues[queue].entries.append((score, member)) }
                 }
                 queues[queue].exhausted = flat.count / 2 < page
             }
