@@ -66,8 +66,9 @@ extension ExpressionValue {
 
     private static func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        // Most texts (ids, names, values) need no escape: copied whole.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+        // Most texts (ids, names, values) need no escape: copied whole (scanned as one buffer where they are one).
+        let escape = { (byte: UInt8) in byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") }
+        if !(text.utf8.withContiguousStorageIfAvailable { $0.contains(where: escape) } ?? text.utf8.contains(where: escape)) {
             out.append(contentsOf: text.utf8)
             out.append(UInt8(ascii: "\""))
             return
