@@ -48,7 +48,8 @@ final class FetchClaims: Sendable {
 
     /// Ends a fetch's claims, noting those it `locked`.
     func release(_ ids: [String], locked: some Sequence<String>) {
-        guard !ids.isEmpty else { return }
+        let locked = Array(locked)
+        guard !ids.isEmpty || !locked.isEmpty else { return }
         let now = ContinuousClock.now
         state.withLock { state in
             for id in ids { state.locking.remove(id) }

@@ -94,7 +94,7 @@ extension RedisWorkflowStore {
                 return true
             }
             var amongAll = false
-            if passedOver && candidates.count < limit + refused.count {
+            if passedOver && candidates.count < request.maxTasks - locked.count {
                 candidates = try await self.candidates(
                     request, topics: topics, limit: limit + refused.count, detail: detail, now: now
                 ) { id in locked.contains { $0.id == id } || refused.contains(id) }
@@ -149,7 +149,10 @@ extension RedisWorkflowStore {
             for task in round { if let position = order[task.id] { placed[position] = task } }
             locked += placed.compactMap { $0 }
             let settled = round.count + chosen.filter { refused.contains($0.taskID) }.count
-            if locked.count >= request.maxTasks || (chosen.count == candidates.count && settled == chosen.count) {
+            // Every candidate settled: nothing else is ready, unless this read passed over others' picks (which
+            // they may not lock: another worker pool, a full slot pool, an error), so read again.
+            let allSettled = chosen.count == candidates.count && settled == chosen.count
+            if locked.count >= request.maxTasks || (allSettled && (amongAll || !passedOver)) {
                 return locked
             }
         }

@@ -188,63 +188,6 @@ struct ReplicaScenarios {
         #expect(counting.instanceReads.withLock { $0 } == 0)
     }
 
-    /// Counts the picks sent to the lock script, and holds the fetches' first queue reads until `readers` of them
-    /// wait, so that they read the same queue heads at the same moment.
-    final class SimultaneousReads: RedisConnector {
-        let base: any RedisConnector
-        let readers: Int
-        let picks = Mutex(0)
-        private let waiting = Mutex(0)
-        init(_ base: any RedisConnector, readers: Int) { (self.base, self.readers) = (base, readers) }
-        var endpoints: [RedisEndpoint] { base.endpoints }
-        func pipeline(_ commands: [RedisCommand]) async throws -> [RedisReply] {
-            let words = commands.map { $0.arguments.map { String(decoding: $0, as: UTF8.self) } }
-            if words.first?.first == "ZCOUNT" {  // a fetch's first read of the queues (`positions`)
-                waiting.withLock { $0 += 1 }
-                let deadline = ContinuousClock.now + .seconds(2)
-                while waiting.withLock({ $0 }) < readers, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
-            }
-            let replies = try await base.pipeline(commands)
-            // A script the server did not have yet is loaded and the same pipeline sent again: count that one.
-            guard !replies.contains(where: { if case .error(let message) = $0 { message.hasPrefix("NOSCRIPT") } else { false } })
-            else { return replies }
-            picks.withLock { count in
-                for command in words where command.count > 6 && command[0] == "EVALSHA" && command[1] == RedisScripts.lockChosen.sha1 {
-                    count += Int(command[6]) ?? 0
-                }
-            }
-            return replies
-        }
-        func loadScript(_ script: RedisScript) async throws { try await base.loadScript(script) }
-    }
-
-    /// Fetches of one replica that read the queue at the same moment take different tasks: each passes over the
-    /// picks another is locking, instead of sending the same picks to the lock script for all but one to lose.
-    @Test(.enabled(if: TestRedis.client != nil, "needs REDIS_URL"))
-    func simultaneousFetchesOfOneReplicaPickDifferentTasks() async throws {
-        let endpoint = try RedisEndpoint(url: ProcessInfo.processInfo.environment["REDIS_URL"] ?? "")
-        let keys = RedisKeys(namespace: "wf-test-\(IDGenerator.next()):")
-        let writer = Engine(store: RedisWorkflowStore(RedisClient(endpoint), keys: keys))
-        _ = try await writer.deploy(name: "one", resources: [.init(name: "p.bpmn", bytes: Array(Self.parallel.utf8))])
-        let process = try writer.latestProcess(key: "p")
-        for _ in 1...80 { _ = try await writer.startProcessInstance(process, businessKey: nil, variables: [:]) }
-        let connector = SimultaneousReads(RedisClient(endpoint), readers: 4)
-        let reader = Engine(store: RedisWorkflowStore(connector, keys: keys))
-        let fetches = try await withThrowingTaskGroup(of: [String].self) { group in
-            for n in 0..<4 {
-                group.addTask {
-                    let request = FetchRequest(workerID: "w\(n)", maxTasks: 10, usePriority: true,
-                                               topics: [.init(topicName: "a", lockDuration: 60_000)])
-                    return try await reader.fetchAndLock(request).map(\.task.id)
-                }
-            }
-            return try await group.reduce(into: []) { $0.append($1) }
-        }
-        #expect(fetches.map(\.count) == [10, 10, 10, 10])
-        #expect(Set(fetches.joined()).count == 40, "no task handed out twice")
-        #expect(connector.picks.withLock { $0 } == 40, "every pick sent to the lock script was locked")
-    }
-
     /// An instance record that does not decode fails the fetch, and the task it locked is given back at once, not
     /// left locked until its lock runs out.
     @Test(.enabled(if: TestRedis.client != nil, "needs REDIS_URL"))
