@@ -9,6 +9,13 @@ import Workflow
 /// Fetches of one replica that run at once (`FetchClaims`): they take different tasks, and a fetch that passed over
 /// another's pick still takes it when that fetch cannot.
 struct FetchClaimsScenarios {
+    /// A fresh namespace on the test Redis and an engine that writes into it.
+    static func writer() throws -> (RedisEndpoint, RedisKeys, Engine) {
+        let endpoint = try RedisEndpoint(url: ProcessInfo.processInfo.environment["REDIS_URL"] ?? "")
+        let keys = RedisKeys(namespace: "wf-test-\(IDGenerator.next()):")
+        return (endpoint, keys, Engine(store: RedisWorkflowStore(RedisClient(endpoint), keys: keys)))
+    }
+
     /// Counts the picks sent to the lock script, and holds the fetches' first queue reads until `readers` of them
     /// wait, so that they read the same queue heads at the same moment.
     final class SimultaneousReads: RedisConnector {
@@ -43,9 +50,7 @@ struct FetchClaimsScenarios {
     /// picks another is locking, instead of sending the same picks to the lock script for all but one to lose.
     @Test(.enabled(if: TestRedis.client != nil, "needs REDIS_URL"))
     func simultaneousFetchesOfOneReplicaPickDifferentTasks() async throws {
-        let endpoint = try RedisEndpoint(url: ProcessInfo.processInfo.environment["REDIS_URL"] ?? "")
-        let keys = RedisKeys(namespace: "wf-test-\(IDGenerator.next()):")
-        let writer = Engine(store: RedisWorkflowStore(RedisClient(endpoint), keys: keys))
+        let (endpoint, keys, writer) = try Self.writer()
         _ = try await writer.deploy(name: "one", resources: [.init(name: "p.bpmn", bytes: Array(ReplicaScenarios.parallel.utf8))])
         let process = try writer.latestProcess(key: "p")
         for _ in 1...80 { _ = try await writer.startProcessInstance(process, businessKey: nil, variables: [:]) }
@@ -94,9 +99,7 @@ struct FetchClaimsScenarios {
     /// fetch is for another worker pool), instead of coming back empty while the task waits.
     @Test(.enabled(if: TestRedis.client != nil, "needs REDIS_URL"))
     func aFetchTakesThePickAnotherFetchCouldNotLock() async throws {
-        let endpoint = try RedisEndpoint(url: ProcessInfo.processInfo.environment["REDIS_URL"] ?? "")
-        let keys = RedisKeys(namespace: "wf-test-\(IDGenerator.next()):")
-        let writer = Engine(store: RedisWorkflowStore(RedisClient(endpoint), keys: keys))
+        let (endpoint, keys, writer) = try Self.writer()
         let models = [WorkerPoolScenarios.pooled("cpu", topic: "shared", pool: "CPU_INTENSIVE"),
                       WorkerPoolScenarios.pooled("io", topic: "shared", pool: "IO_INTENSIVE")]
         _ = try await writer.deploy(name: "pools", resources: models.enumerated().map {
