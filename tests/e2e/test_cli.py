@@ -78,22 +78,15 @@ def test_serve_refuses_bad_store_options_clearly(workflow_bin):
 def test_serve_allocates_through_jemalloc(workflow_bin, tmp_path):
     """`workflow` links jemalloc ahead of glibc (Allocator.swift): the running server maps libjemalloc, resolves
     `malloc` to it, and logs jemalloc's version at start."""
-    import requests
-
     from conftest import _free_port
-    from worker_helpers import wait_until
+    from worker_helpers import answers_ok, wait_until
 
     port = _free_port()
     log_path = tmp_path / "serve.log"
     serve = subprocess.Popen([str(workflow_bin), "serve", "--host", "127.0.0.1", "--port", str(port)], cwd=REPO_ROOT,
                              stdout=open(log_path, "wb"), stderr=subprocess.STDOUT)
     try:
-        def healthy():
-            try:
-                return requests.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200
-            except requests.RequestException:
-                return False
-        wait_until(healthy, 60, "serve healthy")
+        wait_until(lambda: answers_ok(f"http://127.0.0.1:{port}/health"), 60, "serve healthy")
         maps = open(f"/proc/{serve.pid}/maps").read()
         assert "libjemalloc.so" in maps, "libjemalloc is not mapped into `workflow serve`"
     finally:

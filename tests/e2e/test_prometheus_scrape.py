@@ -10,7 +10,7 @@ import requests
 
 from chart_helpers import adapter_queries, alert_rules, dashboard_queries, render
 from conftest import _free_port
-from worker_helpers import redis_engine, redis_server, wait_until
+from worker_helpers import answers_ok, redis_engine, redis_server, wait_until
 
 T = 15
 ALERT_VALUES = {"metrics": {"prometheusRule": {"backlogThreshold": 10, "failureRatio": 0.01}}}
@@ -34,12 +34,7 @@ scrape_configs:
         started.append(proc)
         url = f"http://127.0.0.1:{port}"
 
-        def ready():
-            try:
-                return requests.get(f"{url}/-/ready", timeout=1).status_code == 200
-            except requests.RequestException:
-                return False
-        wait_until(ready, 60, "prometheus ready")
+        wait_until(lambda: answers_ok(f"{url}/-/ready", timeout=1), 60, "prometheus ready")
         return url
     started = []
     yield start

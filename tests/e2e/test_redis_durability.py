@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from conftest import REPO_ROOT, _free_port
+from worker_helpers import answers_ok
 
 INSTANCES = int(os.environ.get("DURABILITY_INSTANCES", "10000"))
 
@@ -26,10 +27,7 @@ def wait_until(predicate, timeout, what):
 
 
 def healthy(url):
-    try:
-        return requests.get(url.replace("/engine-rest", "/health/ready"), timeout=2).status_code == 200
-    except requests.RequestException:
-        return False
+    return answers_ok(url.replace("/engine-rest", "/health/ready"))
 
 
 @pytest.fixture

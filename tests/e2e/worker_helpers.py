@@ -14,6 +14,14 @@ from conftest import REPO_ROOT, _free_port
 HTTP_TIMEOUT = 30
 
 
+def answers_ok(url, timeout=2):
+    """Whether GET url answers 200 (False while nothing listens or it does not answer in time)."""
+    try:
+        return requests.get(url, timeout=timeout).status_code == 200
+    except requests.RequestException:
+        return False
+
+
 def wait_until(predicate, timeout, what, interval=0.1):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -49,12 +57,7 @@ def redis_engine(workflow_bin, redis_url, tmp_path, extra=()):
                              "--redis-url", redis_url, "--processes", "processes", *extra],
                             cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     try:
-        def ready():
-            try:
-                return requests.get(url.replace("/engine-rest", "/health/ready"), timeout=2).status_code == 200
-            except requests.RequestException:
-                return False
-        wait_until(ready, 60, "workflow serve")
+        wait_until(lambda: answers_ok(url.replace("/engine-rest", "/health/ready")), 60, "workflow serve")
         yield url
     finally:
         if proc.poll() is None:
