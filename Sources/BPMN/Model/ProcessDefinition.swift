@@ -27,6 +27,8 @@ public final class ProcessDefinition: Sendable, Hashable {
     private let processNoneStart: FlowNode?
     /// Each node's outgoing flows in document order, resolved once (the runtime asks on every step).
     private let outgoingFlows: [String: [SequenceFlow]]
+    /// Whether any node, sub-processes included, is a user task.
+    public let hasUserTasks: Bool
 
     public init(
         id: String, name: String?, versionTag: String?, historyTimeToLive: Int?, taskPriority: Int?,
@@ -52,6 +54,7 @@ public final class ProcessDefinition: Sendable, Hashable {
         noneStarts = starts
         processNoneStart = starts[""].flatMap { nodes[$0] }
         outgoingFlows = nodes.mapValues { node in node.outgoing.compactMap { flows[$0] } }
+        hasUserTasks = nodes.values.contains { if case .userTask = $0.kind { true } else { false } }
     }
 
     /// The nodes directly inside a scope: `nil` for the process itself, else a sub-process id.

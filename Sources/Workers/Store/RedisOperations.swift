@@ -71,6 +71,12 @@ struct RedisOperations {
     mutating func dropTask(instance: String, task: String, incidentState: HistoricIncident.State, at time: Date) {
         add("T", instance, task, incidentState.rawValue, RedisWorkflowStore.time(time))
     }
+    /// Removes a task whose version the script checks, so its worker pool and slot pool are the ones read: a leased
+    /// task (one a worker settles) is dropped without reading its queue entry.
+    mutating func dropSettled(_ task: ExternalTask, incidentState: HistoricIncident.State, at time: Date) {
+        add("V", task.processInstanceID, task.id, incidentState.rawValue, RedisWorkflowStore.time(time))
+        add(task.workerPool.rawValue, task.slotPool ?? "")
+    }
     /// Closes an instance's incidents: `e` of an execution, `c` of a task (configuration), `a` all.
     mutating func closeIncidents(instance: String, mode: String, value: String, state: HistoricIncident.State, at time: Date) {
         add("I", instance, mode, value, state.rawValue, RedisWorkflowStore.time(time))

@@ -26,9 +26,7 @@ extension RedisWorkflowStore {
             ops.hashSet("inst", [(id, json), (RedisKeys.version(id), String(instance.version))])
             written.instance = json
         }
-        for (taskID, _) in commit.deletedTasks {
-            ops.dropTask(instance: id, task: taskID, incidentState: .resolved, at: commit.time)
-        }
+        for task in commit.deletedTasks { ops.dropSettled(task, incidentState: .resolved, at: commit.time) }
         for taskID in commit.cancelledTasks {
             ops.dropTask(instance: id, task: taskID, incidentState: .deleted, at: commit.time)
         }
@@ -56,7 +54,7 @@ extension RedisWorkflowStore {
             // Unless this very step filed something for it.
             if !isNew || !commit.raisedIncidents.isEmpty || !commit.createdTasks.isEmpty || !commit.createdUserTasks.isEmpty {
                 ops.dropAllTasks(instance: id, at: commit.time)
-                ops.dropUserTasks(instance: id)
+                if commit.mayHoldUserTasks { ops.dropUserTasks(instance: id) }
                 ops.closeIncidents(instance: id, mode: "a", value: "", state: .deleted, at: commit.time)
             }
         } else {
@@ -69,7 +67,7 @@ extension RedisWorkflowStore {
         if let json = written.instance, instance.encodesLosslessly { decodedInstances.remember(id, Array(json.utf8), instance) }
         for (task, json) in written.tasks { decodedTasks.remember(task.id, Array(json.utf8), task) }
         if instance.isEnded { decodedInstances.forget(id) }
-        for (taskID, _) in commit.deletedTasks { decodedTasks.forget(taskID); leases.forget(taskID) }
+        for task in commit.deletedTasks { decodedTasks.forget(task.id); leases.forget(task.id) }
         for taskID in commit.cancelledTasks { decodedTasks.forget(taskID); leases.forget(taskID) }
     }
 

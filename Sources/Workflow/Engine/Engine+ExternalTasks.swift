@@ -157,7 +157,7 @@ extension Engine {
             if task.workerID != workerID, attempt == 0 { continue }
             try checkOwner(task, workerID: workerID, verb: verb)
             do {
-                try await step(task.processInstanceID, deletedTask: (task.id, task.version), preloaded: instance, event)
+                try await step(task.processInstanceID, deletedTask: task, preloaded: instance, event)
                 sightings.saw(workerID, topic: task.topicName, at: clock.now())
                 // Its slots came back: parked fetches of any topic may now lease a task of that pool.
                 if task.slotPool != nil { waiters.notifyAll() }

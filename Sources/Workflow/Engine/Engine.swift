@@ -121,7 +121,7 @@ public final class Engine: Sendable {
     /// Runs one step on an existing instance, retrying when a concurrent step won.
     @discardableResult
     func step(
-        _ instanceID: String, deletedTask: (id: String, version: Int)? = nil, preloaded: ProcessInstance? = nil,
+        _ instanceID: String, deletedTask: ExternalTask? = nil, preloaded: ProcessInstance? = nil,
         _ event: (inout Runtime) throws(WorkflowError) -> Void
     ) async throws -> ProcessInstance {
         var preloaded = preloaded
@@ -145,7 +145,7 @@ public final class Engine: Sendable {
     }
 
     /// Commits a computed step and carries out the effects that reach beyond the instance.
-    func commit(_ runtime: Runtime, isNew: Bool, deletedTask: (id: String, version: Int)? = nil,
+    func commit(_ runtime: Runtime, isNew: Bool, deletedTask: ExternalTask? = nil,
                 indexedEvents: Bool = true) async throws {
         var instance = runtime.instance
         instance.version += isNew ? 0 : 1
@@ -166,6 +166,7 @@ public final class Engine: Sendable {
         }
         commit.effects = runtime.effects
         commit.settledTask = deletedTask
+        commit.mayHoldUserTasks = runtime.process.definition.hasUserTasks
         for (index, effect) in runtime.effects.enumerated() {
             switch effect {
             case .createExternalTask(var task) where !topicPools.isEmpty:

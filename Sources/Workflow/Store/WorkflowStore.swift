@@ -119,9 +119,9 @@ public struct InstanceCommit: Sendable {
     public var instance: ProcessInstance
     /// The step's effects. Effects that reach other instances (child instances, parents) are the engine's.
     public var effects: [Effect] = []
-    /// The task the step settles, with the version it had when read: a different version is a conflict. Other
-    /// deleted tasks are cancelled by the instance itself (no version check).
-    public var settledTask: (id: String, version: Int)?
+    /// The task the step settles, as it was read: a different stored version is a conflict. Other deleted tasks
+    /// are cancelled by the instance itself (no version check).
+    public var settledTask: ExternalTask?
     /// The history record of a new instance.
     public var historicInstance: HistoricProcessInstance?
     /// How and when the instance ended, when it did in this step.
@@ -130,6 +130,9 @@ public struct InstanceCommit: Sendable {
     /// indexes them must clear first. False for a new instance and for one that had none (its stored version is
     /// the one the step read: a commit checks it).
     public var replacesIndexedEvents = true
+    /// Whether the instance's process has user tasks, whose records a store that indexes them per instance must
+    /// sweep as the instance ends. A process without any never files one.
+    public var mayHoldUserTasks = true
 
     /// When the step happened (incident resolution and end times).
     public var time: Date
@@ -143,12 +146,12 @@ public struct InstanceCommit: Sendable {
         effects.compactMap { if case .createExternalTask(let task) = $0 { task } else { nil } }
     }
     /// The settled task, when the step deletes it: what the version check covers.
-    public var settledDeletion: (id: String, version: Int)? {
+    public var settledDeletion: ExternalTask? {
         guard let settledTask, effects.contains(.deleteExternalTask(settledTask.id)) else { return nil }
         return settledTask
     }
     /// Settled tasks with the version they had when read.
-    public var deletedTasks: [(id: String, version: Int)] { settledDeletion.map { [$0] } ?? [] }
+    public var deletedTasks: [ExternalTask] { settledDeletion.map { [$0] } ?? [] }
     /// Tasks deleted without a version check (cancelled by the instance itself).
     public var cancelledTasks: [String] {
         effects.compactMap {

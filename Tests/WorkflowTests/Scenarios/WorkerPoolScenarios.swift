@@ -70,6 +70,27 @@ struct WorkerPoolScenarios {
             #expect(try await Self.counts(engine, pool) == (0, 0), "\(pool)")
         }
     }
+
+    /// The worker whose lease ran out may still complete while no one else locked the task (as in Camunda); by
+    /// then a fetch has put it back in its queue, and the complete takes it out of there.
+    @Test(arguments: StoreKind.allCases)
+    func aCompleteAfterTheLeaseRanOutTakesTheTaskOutOfItsQueue(kind: StoreKind) async throws {
+        let clock = ManualClock()
+        let engine = Engine(store: kind.make(), clock: clock)
+        _ = try await engine.deploy(name: "pools", resources: [
+            .init(name: "m.bpmn", bytes: Array(Self.pooled("cpu", topic: "shared", pool: "CPU_INTENSIVE").utf8))])
+        _ = try await engine.startProcessInstance(engine.latestProcess(key: "cpu"), businessKey: "cpu", variables: [:])
+        let leased = try await Self.fetch(engine, .cpuIntensive)
+        #expect(leased.count == 1)
+        #expect(try await Self.counts(engine, .cpuIntensive) == (0, 1))
+        clock.advance(by: 11)
+        #expect(try await Self.fetch(engine, .ioIntensive).isEmpty, "a fetch of another pool puts the task back")
+        #expect(try await Self.counts(engine, .cpuIntensive) == (1, 0))
+        try await engine.complete(leased[0].id, workerID: "w")
+        #expect(try await Self.counts(engine, .cpuIntensive) == (0, 0))
+        #expect(try await Self.fetch(engine, nil).isEmpty, "nothing is left to fetch")
+        #expect(try await engine.store.queueDepths(topics: ["shared"], now: clock.now()).allSatisfy { $0.queued == 0 })
+    }
 }
 
 /// Queue depth by topic and priority level on every store (what `/metrics` publishes).
