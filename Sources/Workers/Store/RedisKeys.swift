@@ -14,13 +14,14 @@ import Workflow
 /// | `task` | hash | task id → task JSON; `v:<id>` → version; `l:<id>` → lock overlay `expiry␟worker`; `q:<id>` → `topic␟score␟member␟slot pool␟slots␟worker pool␟instance id`, where the task queues (a lock reads the instance beside it) |
 /// | `ready:<topic>` | zset | member `<16-digit sequence><id>` by score −priority: highest priority, then oldest |
 /// | `delayed` | zset | task id by the time (s) its lock or back-off ends |
+/// | `pq:<pool>` / `pl:<pool>` | zset | a worker pool's queued task ids (score 0) / its leased ones by lease expiry |
 /// | `itasks:<i>` / `iutasks:<i>` | set | task ids / user task ids of an instance |
 /// | `utask` | hash | user task id → JSON |
 /// | `timers` / `itimers:<i>` | zset / set | `instance␟timer` by due time / an instance's entries |
 /// | `msg:<name>` / `imsg:<i>` | hash / set | subscription id → `instance␟businessKey` / an instance's `name␟id` |
 /// | `inc` / `iinc:<i>` / `inchist` | hash / hash / list | open incidents / an instance's `execution␟configuration` / closed ones |
 /// | `hist` / `hend` | hash | instance id → historic record JSON / end record JSON |
-/// | `hact:<i>` / `hactend:<i>` | list / hash | activity records / activity id → `end␟canceled` |
+/// | `hact:<i>` / `hactend:<i>` | list / hash | activity records, each followed later by its end `␟id␟end␟canceled` / ends written by earlier versions (read, never written) |
 ///
 /// Global keys (small, read at start): `wf:deployments`, `wf:starttimers`, `wf:slotpools` (pools resized).
 ///

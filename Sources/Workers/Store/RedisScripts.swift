@@ -245,8 +245,12 @@ enum RedisScripts {
           offered = offered + 1
         end
       else
-        for _, v in ipairs(lock(c[1], c[2], ARGV[3], c[4], c[5], c[8]) or {}) do table.insert(out, v) end
-        taken = taken + 1
+        -- A pick that is not ready any more (one this script locked already, its topic named twice) takes no place.
+        local locked = lock(c[1], c[2], ARGV[3], c[4], c[5], c[8])
+        if locked then
+          for _, v in ipairs(locked) do table.insert(out, v) end
+          taken = taken + 1
+        end
       end
     end
     return {out, pooled}

@@ -85,19 +85,19 @@ extension RedisWorkflowStore {
         }
     }
 
-    /// An ended activity's field in `hactend:<instance>`: `end time␟canceled`.
-    private static func endField(_ ended: (id: String, at: Date, canceled: Bool)) -> String {
-        time(ended.at) + "\u{1F}" + (ended.canceled ? "1" : "0")
+    /// An ended activity's entry in `hact:<instance>`, after its record: `␟id␟end time␟canceled` (a record is JSON, so
+    /// it never starts with ␟).
+    static func endEntry(_ ended: (id: String, at: Date, canceled: Bool)) -> String {
+        "\u{1F}" + ended.id + "\u{1F}" + time(ended.at) + "\u{1F}" + (ended.canceled ? "1" : "0")
     }
 
     private func record(history commit: InstanceCommit, into ops: inout RedisOperations) {
         let id = commit.instance.id
         if let historic = commit.historicInstance { ops.hashSet("hist", id, Self.encode(historic)) }
         // One call per history key: a step starts and ends several activities at once (the start event and the
-        // first task; a task, the end event and the instance).
-        ops.listPush("hact:" + id, commit.startedActivities.map(HistoryRecordWriter.json))
+        // first task; a task, the end event and the instance). Ends follow the records, in the same list.
+        ops.listPush("hact:" + id, commit.startedActivities.map(HistoryRecordWriter.json) + commit.endedActivities.map(Self.endEntry))
         ops.listPush("hvar:" + id, commit.retiredVariables.map { Self.encode($0) })
-        ops.hashSet("hactend:" + id, commit.endedActivities.map { ($0.id, Self.endField($0)) })
         if commit.historicEnd != nil || commit.instance.isEnded {
             let end = HistoricEnd(
                 state: commit.historicEnd?.state, endTime: commit.historicEnd?.at,

@@ -112,16 +112,23 @@ extension RedisWorkflowStore {
             RedisCommand("LRANGE", prefix + "hact:" + processInstanceID, "0", "-1"),
             RedisCommand("HGETALL", prefix + "hactend:" + processInstanceID),
         ])
-        let ends = Self.fields(replies[1])
-        return try replies[0].array.compactMap { reply in
-            guard var activity = try Self.decode(HistoricActivityInstance.self, reply) else { return nil }
-            if let end = ends[activity.id]?.string {
-                let parts = end.split(separator: "\u{1F}")
-                activity.endTime = parts.first.flatMap { Self.date($0) }
-                activity.canceled = parts.count > 1 && parts[1] == "1"
+        // Ends: `end␟canceled` by id in `hactend:` (written before ends went to the list), then the list's own.
+        var ends = Self.fields(replies[1]).compactMapValues { $0.string.map { $0.split(separator: "\u{1F}") } }
+        var activities: [HistoricActivityInstance] = []
+        for reply in replies[0].array {
+            guard let bytes = reply.bytes, bytes.first == 0x1F else {
+                if let activity = try Self.decode(HistoricActivityInstance.self, reply) { activities.append(activity) }
+                continue
             }
-            return activity
+            let parts = String(decoding: bytes.dropFirst(), as: UTF8.self).split(separator: "\u{1F}")
+            if let id = parts.first { ends[String(id)] = Array(parts.dropFirst()) }
         }
+        for index in activities.indices {
+            guard let end = ends[activities[index].id] else { continue }
+            activities[index].endTime = end.first.flatMap { Self.date($0) }
+            activities[index].canceled = end.count > 1 && end[1] == "1"
+        }
+        return activities
     }
 
     public func retiredVariables(processInstanceID: String?) async throws -> [HistoricVariableInstance] {

@@ -36,6 +36,6 @@ struct RedisKeyCleanupScenarios {
         try await harness.complete("done")
         #expect(try await harness.state(id) == .completed)
         let left = try await Self.kinds(namespace)
-        #expect(left == ["deployments", "hist", "hend", "hact", "hactend"], "\(left.sorted())")
+        #expect(left == ["deployments", "hist", "hend", "hact"], "\(left.sorted())")
     }
 }
