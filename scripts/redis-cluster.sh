@@ -20,7 +20,7 @@ for port in $PORTS; do
   mkdir -p "$DIR/$port"
   redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file "$DIR/$port/nodes.conf" \
     --cluster-node-timeout 1000 --cluster-replica-validity-factor 0 --save '' --appendonly no --dir "$DIR/$port" --daemonize yes \
-    --logfile "$DIR/$port/redis.log" --pidfile "$DIR/$port/redis.pid"
+    --logfile "$DIR/$port/redis.log" --pidfile "$DIR/$port/redis.pid" --enable-debug-command local
 done
 for port in $PORTS; do
   for _ in $(seq 1 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done

@@ -6,23 +6,33 @@ import Synchronization
 /// per master, sent in parallel. `MOVED` refreshes the slot map and retries there; `ASK` retries once on the named
 /// node after `ASKING`; a lost connection or `CLUSTERDOWN`/`TRYAGAIN` (a master failing over) refreshes the map and
 /// retries until `failoverTimeout` has passed, so a replica's promotion is ridden out.
+///
+/// Replication is asynchronous: a master killed right after it answered may take its last writes with it, and its
+/// promoted replica would run a settled task again. So a pipeline that changes anything on a master with replicas
+/// ends with `WAIT 1 <replicaAckTimeout>`, and is answered once a replica has its writes (or the time is up: a
+/// replica that is down slows the writes, it does not stop them).
 public final class RedisClusterClient: RedisConnector {
     public let seeds: [RedisEndpoint]
     let failoverTimeout: Duration
+    /// How long a write waits for a replica's acknowledgement (ms); 0: not at all.
+    let replicaAckTimeout: Int
     private let threadsPerNode: Int
-    /// Slot → master, and the masters (empty until the first `CLUSTER SLOTS`).
+    /// Slot → master, the masters (empty until the first `CLUSTER SLOTS`), and how many replicas each has.
     private struct SlotMap {
         var owners: [RedisEndpoint?] = []
         var masters: [RedisEndpoint] = []
+        var replicas: [RedisEndpoint: Int] = [:]
     }
 
     private let map = Mutex(SlotMap())
     private let clients = Mutex<[RedisEndpoint: RedisClient]>([:])
 
-    public init(seeds: [RedisEndpoint], threadsPerNode: Int = 2, failoverTimeout: Duration = .seconds(20)) {
+    public init(seeds: [RedisEndpoint], threadsPerNode: Int = 2, failoverTimeout: Duration = .seconds(20),
+                replicaAckTimeout: Int = 100) {
         self.seeds = seeds
         self.threadsPerNode = threadsPerNode
         self.failoverTimeout = failoverTimeout
+        self.replicaAckTimeout = replicaAckTimeout
     }
 
     /// Reads `HOST:PORT,HOST:PORT,...`.
@@ -53,6 +63,7 @@ public final class RedisClusterClient: RedisConnector {
             do {
                 let reply = try await client(node).send("CLUSTER", "SLOTS")
                 var map = [RedisEndpoint?](repeating: nil, count: RedisClusterSlot.count)
+                var replicas: [RedisEndpoint: Int] = [:]
                 for range in reply.array {
                     let fields = range.array
                     guard fields.count >= 3, let low = fields[0].integer, let high = fields[1].integer,
@@ -60,10 +71,12 @@ public final class RedisClusterClient: RedisConnector {
                     else { continue }
                     let master = RedisEndpoint(host: host.isEmpty ? node.host : host, port: Int(port))
                     for slot in Int(low)...Int(high) where slot < RedisClusterSlot.count { map[slot] = master }
+                    // After the master: one entry per replica.
+                    replicas[master] = fields.count - 3
                 }
                 let masters = Set(map.compactMap { $0 }).sorted { ($0.host, $0.port) < ($1.host, $1.port) }
                 guard !masters.isEmpty else { throw RedisError(.protocolViolation, "empty slot map") }
-                self.map.withLock { $0 = SlotMap(owners: map, masters: masters) }
+                self.map.withLock { $0 = SlotMap(owners: map, masters: masters, replicas: replicas) }
                 return
             } catch {
                 lastError = error
@@ -95,7 +108,11 @@ public final class RedisClusterClient: RedisConnector {
                 for (endpoint, indices) in groups {
                     group.addTask { [self] in
                         do {
-                            return (endpoint, indices, .success(try await client(endpoint).pipeline(indices.map { commands[$0] })))
+                            let sent = indices.map { commands[$0] }
+                            guard let wait = replicaWait(endpoint, sent) else {
+                                return (endpoint, indices, .success(try await client(endpoint).pipeline(sent)))
+                            }
+                            return (endpoint, indices, .success(Array(try await client(endpoint).pipeline(sent + [wait]).dropLast())))
                         } catch {
                             return (endpoint, indices, .failure(error))
                         }
@@ -141,6 +158,13 @@ public final class RedisClusterClient: RedisConnector {
             }
         }
         return replies.map { $0 ?? .null }
+    }
+
+    /// `WAIT 1 <timeout>` after commands that may change something on a master that has a replica; nil otherwise.
+    private func replicaWait(_ master: RedisEndpoint, _ commands: [RedisCommand]) -> RedisCommand? {
+        guard replicaAckTimeout > 0, !commands.allSatisfy(Self.isReadOnly),
+              map.withLock({ $0.replicas[master] ?? 0 }) > 0 else { return nil }
+        return RedisCommand("WAIT", "1", String(replicaAckTimeout))
     }
 
     /// Commands that change nothing, safe to send again when their answer was lost.
