@@ -161,7 +161,7 @@ public final class RedisClusterClient: RedisConnector {
     }
 
     /// `WAIT 1 <timeout>` after commands that may change something on a master that has a replica; nil otherwise.
-    private func replicaWait(_ master: RedisEndpoint, _ commands: [RedisCommand]) -> RedisCommand? {
+    func replicaWait(_ master: RedisEndpoint, _ commands: [RedisCommand]) -> RedisCommand? {
         guard replicaAckTimeout > 0, !commands.allSatisfy(Self.isReadOnly),
               map.withLock({ $0.replicas[master] ?? 0 }) > 0 else { return nil }
         return RedisCommand("WAIT", "1", String(replicaAckTimeout))
