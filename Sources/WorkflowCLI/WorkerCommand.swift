@@ -4,6 +4,7 @@ import BPMN
 import Foundation
 import Hummingbird
 import Logging
+import NIOPosix
 import ReferenceWorkers
 import ServiceLifecycle
 import Workers
@@ -11,6 +12,13 @@ import Workflow
 
 /// `workflow worker`: the reference workers of processes/ on the Swift worker runtime, over REST or straight on Redis.
 struct WorkerCommand: AsyncParsableCommand {
+    /// Where the worker's handlers and runtime run (see `WorkflowMain`, which installs the event loops as Swift's
+    /// global executor before anything runs).
+    enum Executor: String, ExpressibleByArgument, CaseIterable {
+        case pool
+        case eventLoops = "event-loops"
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "worker",
         abstract: "Run the reference workers (ETL pipeline, order fulfilment) on the Swift worker runtime.",
@@ -47,6 +55,8 @@ struct WorkerCommand: AsyncParsableCommand {
     var simulateLatencyMs: Int64 = 0
     @Option(help: "Append one JSON line per task event (started, handled, settled, ...) to this file.") var activityLog: String?
     @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
+    @Option(help: "Where handlers run: pool (Swift's cooperative thread pool, beside the HTTP client's event loop; for handlers that block or compute) or event-loops (handlers, runtime and HTTP client share NIO's event loops, one per core: no thread hop between a call and its answer; for short handlers that do not block).")
+    var executor = Executor(rawValue: ProcessInfo.processInfo.environment["WORKFLOW_WORKER_EXECUTOR"] ?? "") ?? .pool
     @Option(help: "Log format: json (one object per line) or text.")
     var logFormat = ProcessInfo.processInfo.environment["WORKFLOW_LOG_FORMAT"] ?? "json"
 
@@ -145,7 +155,8 @@ struct WorkerCommand: AsyncParsableCommand {
             })
             chosen = EngineTransport(engine: engine)
         } else {
-            rest = RESTTransport(baseURL: url, batchCompletes: batchCompletes)
+            rest = RESTTransport(baseURL: url, batchCompletes: batchCompletes,
+                                 eventLoops: executor == .eventLoops ? MultiThreadedEventLoopGroup.singleton : nil)
             chosen = rest!
         }
         let runtime = WorkerRuntime(transport: chosen, configuration: configured, subscriptions: subscriptions,

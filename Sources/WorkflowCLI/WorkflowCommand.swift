@@ -4,7 +4,6 @@
 // reads configuration and picks the store.
 import ArgumentParser
 
-@main
 struct WorkflowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workflow",

@@ -17,6 +17,7 @@ BAD = [
     (["--health-port", "70000"], "--health-port"),
     (["--transport", "redis", "--redis-url", "http://nowhere"], "--redis-url"),
     (["--log-format", "xml"], "--log-format"),
+    (["--executor", "threads"], "--executor"),
 ]
 
 

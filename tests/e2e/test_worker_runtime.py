@@ -1,6 +1,7 @@
 """The Swift worker runtime (`workflow worker`) with the reference ETL workers, on the Redis store, as separate
-processes: a 1,000-instance run with three workers (one on direct Redis, two over REST) of which one is killed with
-SIGKILL; a SIGTERM drain under load; and a circuit breaker that opens, probes and closes.
+processes: a 1,000-instance run with three workers (one on direct Redis, two over REST, one of those with its
+handlers on NIO's event loops) of which one is killed with SIGKILL; a SIGTERM drain under load, with either executor;
+and a circuit breaker that opens, probes and closes.
 """
 import os
 import signal
@@ -56,7 +57,7 @@ def test_thousand_instances_three_workers_one_killed(workflow_bin, tmp_path, sta
               "--simulate-latency-ms", "20")
     workers = [worker(workflow_bin, tmp_path, stack, "w-redis", "redis", common),
                worker(workflow_bin, tmp_path, stack, "w-rest-1", "rest", common),
-               worker(workflow_bin, tmp_path, stack, "w-rest-2", "rest", common)]
+               worker(workflow_bin, tmp_path, stack, "w-rest-2", "rest", (*common, "--executor", "event-loops"))]
     try:
         wait_until(lambda: finished_etl(url) >= INSTANCES // 3, 120, "a third of the instances")
         killed = workers[0]
@@ -91,14 +92,15 @@ def test_thousand_instances_three_workers_one_killed(workflow_bin, tmp_path, sta
           f"per_worker={ {w.name: sum(1 for e in w.events() if e['event'] == 'settled') for w in workers} }")
 
 
-def test_sigterm_drains_within_the_grace_period(workflow_bin, tmp_path, stack):
+@pytest.mark.parametrize("executor", ["pool", "event-loops"])
+def test_sigterm_drains_within_the_grace_period(workflow_bin, tmp_path, stack, executor):
     _, url = stack
     batches = write_batches(tmp_path, 120)
     start_etl(url, batches)
     # Slow handlers (300 ms), so the drain has work in flight; a long lock, so nothing finishes by lock expiry.
     draining = worker(workflow_bin, tmp_path, stack, "w-drain", "rest",
                       ("--simulate-latency-ms", "300", "--lock-duration", "60000", "--long-poll", "1000",
-                       "--grace-period", "10"))
+                       "--grace-period", "10", "--executor", executor))
     try:
         wait_until(lambda: sum(1 for e in draining.events() if e["event"] == "settled") >= 40, 60, "40 tasks done")
         signalled_ns = time.time_ns()

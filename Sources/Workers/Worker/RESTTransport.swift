@@ -32,17 +32,24 @@ public final class RESTTransport: ExternalTaskTransport {
     ///   - connections: the most HTTP/1.1 connections kept to the engine (a long poll holds one per worker pool).
     ///   - batchCompletes: send the completes that are ready at the same moment in one request (this server's
     ///     `POST /external-task/complete`; against an engine without it, one request each, as when false).
-    public init(baseURL: String, connections: Int = 64, headers: [(String, String)] = [], batchCompletes: Bool = true) {
+    ///   - eventLoops: the HTTP client's event loops (default: the transports' shared group above). A worker that runs
+    ///     Swift concurrency on NIO's singleton group passes that group, so that an answer resumes its caller on the
+    ///     loop it arrived on.
+    public init(
+        baseURL: String, connections: Int = 64, headers: [(String, String)] = [], batchCompletes: Bool = true,
+        eventLoops: (any EventLoopGroup)? = nil
+    ) {
+        let eventLoops = eventLoops ?? Self.eventLoops
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         if let origin = PlainHTTPOrigin(self.baseURL) {
-            http = .plain(HTTP1Client(host: origin.host, port: origin.port, group: Self.eventLoops,
+            http = .plain(HTTP1Client(host: origin.host, port: origin.port, group: eventLoops,
                                       maxConnections: connections), pathPrefix: origin.path)
         } else {
             var configuration = HTTPClient.Configuration()
             configuration.connectionPool = .init(
                 idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
             configuration.timeout = .init(connect: .seconds(5))
-            http = .tls(HTTPClient(eventLoopGroupProvider: .shared(Self.eventLoops), configuration: configuration))
+            http = .tls(HTTPClient(eventLoopGroupProvider: .shared(eventLoops), configuration: configuration))
         }
         var all = HTTPHeaders([("Content-Type", "application/json"), ("Accept", "application/json")])
         all.add(contentsOf: headers)
