@@ -55,7 +55,7 @@ struct WorkerCommand: AsyncParsableCommand {
     var simulateLatencyMs: Int64 = 0
     @Option(help: "Append one JSON line per task event (started, handled, settled, ...) to this file.") var activityLog: String?
     @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
-    @Option(help: "Where handlers run: pool (Swift's cooperative thread pool, beside the HTTP client's event loop; for handlers that block or compute) or event-loops (handlers, runtime and HTTP client share NIO's event loops, one per core: no thread hop between a call and its answer; for short handlers that do not block).")
+    @Option(help: "Where handlers run: pool (Swift's cooperative thread pool, beside the HTTP client's event loop; for handlers that block or compute) or event-loops (handlers, runtime and HTTP client share NIO's event loops, one per core: no thread hop between a call and its answer; for short handlers that do not block, over REST: with --transport redis it is slower).")
     var executor = Executor(rawValue: ProcessInfo.processInfo.environment["WORKFLOW_WORKER_EXECUTOR"] ?? "") ?? .pool
     @Option(help: "Log format: json (one object per line) or text.")
     var logFormat = ProcessInfo.processInfo.environment["WORKFLOW_LOG_FORMAT"] ?? "json"
