@@ -68,6 +68,9 @@ struct WorkerCommand: AsyncParsableCommand {
         _ = try poolFilter()
         _ = try adaptive()
         guard (0...65535).contains(healthPort) else { throw ValidationError("--health-port must be 0...65535") }
+        if let raw = ProcessInfo.processInfo.environment["WORKFLOW_WORKER_EXECUTOR"], Executor(rawValue: raw) == nil {
+            throw ValidationError("WORKFLOW_WORKER_EXECUTOR must be pool or event-loops, not '\(raw)'")
+        }
         do { _ = try WorkerConfiguration.parseConcurrency(concurrency) } catch { throw ValidationError("--concurrency: \(error)") }
         guard lockDuration > 0, longPoll >= 0, simulateLatencyMs >= 0, gracePeriod >= 0, breakerFailures > 0, breakerOpenSeconds >= 0, retries >= 0
         else { throw ValidationError("durations, counts and retries must not be negative (lock duration and breaker failures above 0)") }

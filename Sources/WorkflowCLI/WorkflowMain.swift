@@ -7,7 +7,7 @@ import NIOPosix
 /// The process entry: parses the command line, then runs the command as `AsyncParsableCommand.main()` would. A
 /// `worker --executor event-loops` first makes NIO's singleton event loops Swift's global executor, which must
 /// happen before any task runs: its handlers, runtime and HTTP client then share those loops, and an HTTP answer
-/// resumes its caller on the loop it arrived on instead of waking a thread of the cooperative pool (about a fifth
+/// resumes its caller on the loop it arrived on instead of waking a thread of the cooperative pool (about a tenth
 /// less worker CPU per task in the REST benchmark, `bench/cpu_per_task.py`).
 @main
 enum WorkflowMain {

@@ -1,4 +1,5 @@
 """`workflow worker` refuses bad options with exit code 64 and a message naming the option, before it connects."""
+import os
 import subprocess
 
 import pytest
@@ -34,3 +35,11 @@ def test_pools_that_leave_no_handler_are_refused(workflow_bin):
                           "--url", "http://127.0.0.1:9/engine-rest"], cwd=REPO_ROOT, capture_output=True, text=True,
                          timeout=60)
     assert out.returncode != 0 and "no handler left" in out.stderr, out.stderr
+
+
+def test_a_bad_executor_in_the_environment_exits_64(workflow_bin):
+    out = subprocess.run([str(workflow_bin), "worker", "--url", "http://127.0.0.1:9/engine-rest"], cwd=REPO_ROOT,
+                         env={**os.environ, "WORKFLOW_WORKER_EXECUTOR": "threads"}, capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 64, (out.returncode, out.stderr)
+    assert "WORKFLOW_WORKER_EXECUTOR" in out.stderr and "'threads'" in out.stderr, out.stderr
